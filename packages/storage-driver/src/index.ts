@@ -1,0 +1,38 @@
+export type {
+  FileInfo,
+  FileWriter,
+  RedirectMethod,
+  StorageDriver,
+  WalkDecision,
+  WalkVisitor,
+} from './storage-driver.js';
+export type { StorageBackend } from './storage-backend.js';
+export {
+  FileWriterStateError,
+  InvalidDriverParameterError,
+  InvalidOffsetError,
+  InvalidPathError,
+  PathNotFoundError,
+  StorageDriverError,
+  UnknownStorageDriverError,
+  UnsupportedMethodError,
+  isStorageError,
+} from './errors.js';
+export type { StorageErrorCode, StorageErrorOptions } from './errors.js';
+export {
+  assertValidPath,
+  baseName,
+  isValidPath,
+  isValidPathComponent,
+  isWithin,
+  joinPath,
+  parentPath,
+  pathProblem,
+} from './paths.js';
+export { BaseStorageDriver } from './base-driver.js';
+export type { BaseDriverOptions, StorageOperation } from './base-driver.js';
+export { walkFallback } from './walk.js';
+export { StorageDriverRegistry, createStorageDriver, registerStorageDriver } from './registry.js';
+export type { DriverParametersInput, StorageDriverFactory } from './registry.js';
+export { DriverParameters } from './parameters.js';
+export { fileWriterStream } from './streams.js';
