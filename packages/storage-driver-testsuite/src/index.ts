@@ -1,0 +1,4 @@
+export { describeStorageDriver } from './describe-storage-driver.js';
+export type { StorageDriverSuiteFactory, StorageDriverSuiteOptions } from './options.js';
+export { patternBytes, patternDigest, patternStream, summarize } from './content.js';
+export type { StreamSummary } from './content.js';
