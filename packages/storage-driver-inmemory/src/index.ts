@@ -1,0 +1,2 @@
+export { createInMemoryDriver, fromParameters, inMemoryDriverFactory } from './inmemory-driver.js';
+export type { InMemoryDriverOptions } from './inmemory-driver.js';
