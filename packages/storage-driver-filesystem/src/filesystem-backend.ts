@@ -1,0 +1,226 @@
+import { constants } from 'node:fs';
+import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  InvalidOffsetError,
+  PathNotFoundError,
+  isValidPathComponent,
+  joinPath,
+  type FileInfo,
+  type FileWriter,
+  type StorageBackend,
+} from '@lading/storage-driver';
+import type { LimitFunction } from 'p-limit';
+import { errorCode, isMissing, type FileHandle, type FileSystem } from './file-system.js';
+import { FilesystemWriter } from './filesystem-writer.js';
+import { LocalPaths, stagingPath, temporaryPath } from './local-paths.js';
+
+/** fsync on a directory is refused by some filesystems; durability there is best effort. */
+const unsyncableDirectoryCodes = new Set(['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM']);
+
+/**
+ * Storage on a local directory tree, laid out exactly as the storage paths
+ * say (so distribution reads what Lading writes, and the other way round).
+ *
+ * Crash safety: whole files are written under a temporary name, fsynced and
+ * renamed into place, and the directory is fsynced; writers stage beside
+ * their target and commit the same way. Every file operation takes a slot of
+ * `limit`, bounding how many run at once (distribution's `maxthreads`).
+ */
+export class FilesystemBackend implements StorageBackend {
+  readonly name = 'filesystem';
+  readonly #paths: LocalPaths;
+
+  constructor(
+    root: string,
+    private readonly fs: FileSystem,
+    private readonly limit: LimitFunction,
+  ) {
+    this.#paths = new LocalPaths(root);
+  }
+
+  /** Runs one file operation within the concurrency bound. Never nest calls. */
+  io<T>(operation: () => Promise<T>): Promise<T> {
+    return this.limit(operation);
+  }
+
+  async getContent(path: string): Promise<Buffer> {
+    try {
+      return await this.io(() => this.fs.readFile(this.#paths.local(path)));
+    } catch (error) {
+      throw notFound(error, path, ['EISDIR']);
+    }
+  }
+
+  async putContent(path: string, content: Uint8Array): Promise<void> {
+    const target = this.#paths.local(path);
+    await this.makeParent(target);
+    const temporary = temporaryPath(target);
+    try {
+      const handle = await this.io(() => this.fs.open(temporary, 'wx'));
+      try {
+        await this.writeAt(handle, content, 0);
+        await this.io(() => handle.sync());
+      } finally {
+        await handle.close();
+      }
+      await this.renameDurably(temporary, target);
+    } catch (error) {
+      await this.removeFile(temporary);
+      throw error;
+    }
+  }
+
+  async reader(path: string, offset: number, length: number | undefined): Promise<Readable> {
+    let handle: FileHandle;
+    try {
+      handle = await this.io(() => this.fs.open(this.#paths.local(path), 'r'));
+    } catch (error) {
+      throw notFound(error, path);
+    }
+    try {
+      const info = await this.io(() => handle.stat());
+      if (info.isDirectory()) throw new PathNotFoundError(path);
+      if (offset > info.size) {
+        throw new InvalidOffsetError(path, offset, `past the end (size ${String(info.size)})`);
+      }
+      const end = length === undefined ? info.size : Math.min(info.size, offset + length);
+      if (end > offset) return handle.createReadStream({ start: offset, end: end - 1 });
+      await handle.close();
+      return Readable.from([], { objectMode: false });
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  async writer(path: string, append: boolean): Promise<FileWriter> {
+    const target = this.#paths.local(path);
+    const staging = stagingPath(target);
+    if (!append) {
+      await this.makeParent(target);
+      const handle = await this.io(() => this.fs.open(staging, 'w'));
+      return new FilesystemWriter(this, target, staging, handle, 0);
+    }
+    const handle =
+      (await this.openStaging(staging)) ?? (await this.stageCommitted(path, target, staging));
+    try {
+      const { size } = await this.io(() => handle.stat());
+      return new FilesystemWriter(this, target, staging, handle, size);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  async stat(path: string): Promise<FileInfo> {
+    try {
+      const info = await this.io(() => this.fs.stat(this.#paths.local(path)));
+      const isDir = info.isDirectory();
+      return { path, size: isDir ? 0 : info.size, modTime: info.mtime, isDir };
+    } catch (error) {
+      throw notFound(error, path);
+    }
+  }
+
+  async list(path: string): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await this.io(() => this.fs.readdir(this.#paths.local(path)));
+    } catch (error) {
+      if (path === '/' && isMissing(error)) return [];
+      throw notFound(error, path);
+    }
+    return names.filter(isValidPathComponent).map((name) => joinPath(path, name));
+  }
+
+  async move(source: string, destination: string): Promise<void> {
+    const [from, to] = [this.#paths.local(source), this.#paths.local(destination)];
+    try {
+      // Checked first so that a missing source creates no destination directories.
+      await this.io(() => this.fs.lstat(from));
+      await this.makeParent(to);
+      await this.renameDurably(from, to);
+    } catch (error) {
+      throw notFound(error, source);
+    }
+    if (dirname(from) !== dirname(to)) await this.syncDirectory(dirname(from));
+  }
+
+  async delete(path: string): Promise<void> {
+    const target = this.#paths.local(path);
+    await this.removeFile(stagingPath(target));
+    try {
+      await this.io(() => this.fs.lstat(target));
+    } catch (error) {
+      throw notFound(error, path);
+    }
+    await this.io(() => this.fs.rm(target, { recursive: true, force: true }));
+  }
+
+  /** Writes all of `chunk` at `position`, however many calls the kernel needs. */
+  async writeAt(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
+    for (let done = 0; done < chunk.byteLength;) {
+      const { bytesWritten } = await this.io(() =>
+        handle.write(chunk, done, chunk.byteLength - done, position + done),
+      );
+      done += bytesWritten;
+    }
+  }
+
+  /** Renames `from` over `to` and makes the rename itself survive a crash. */
+  async renameDurably(from: string, to: string): Promise<void> {
+    await this.io(() => this.fs.rename(from, to));
+    await this.syncDirectory(dirname(to));
+  }
+
+  /** Removes a file if it is there. */
+  async removeFile(path: string): Promise<void> {
+    try {
+      await this.io(() => this.fs.rm(path, { force: true }));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  private async makeParent(target: string): Promise<void> {
+    await this.io(() => this.fs.mkdir(dirname(target), { recursive: true }));
+  }
+
+  private async openStaging(staging: string): Promise<FileHandle | undefined> {
+    try {
+      return await this.io(() => this.fs.open(staging, 'r+'));
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Appending to committed content: stage a copy of it (a reflink where the filesystem can). */
+  private async stageCommitted(path: string, target: string, staging: string): Promise<FileHandle> {
+    try {
+      await this.io(() => this.fs.copyFile(target, staging, constants.COPYFILE_FICLONE));
+    } catch (error) {
+      throw notFound(error, path, ['EISDIR']);
+    }
+    return this.io(() => this.fs.open(staging, 'r+'));
+  }
+
+  private async syncDirectory(directory: string): Promise<void> {
+    try {
+      const handle = await this.io(() => this.fs.open(directory, 'r'));
+      try {
+        await this.io(() => handle.sync());
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      if (!unsyncableDirectoryCodes.has(errorCode(error) ?? '')) throw error;
+    }
+  }
+}
+
+/** A `PathNotFoundError` when `error` says nothing is at `path`, else `error` itself. */
+function notFound(error: unknown, path: string, alsoCodes: readonly string[] = []): unknown {
+  return isMissing(error, alsoCodes) ? new PathNotFoundError(path, { cause: error }) : error;
+}

@@ -1,0 +1,280 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  InvalidDriverParameterError,
+  StorageDriverError,
+  StorageDriverRegistry,
+  type StorageDriver,
+} from '@lading/storage-driver';
+import { expect } from 'chai';
+import {
+  createFilesystemDriver,
+  defaultMaxThreads,
+  defaultRootDirectory,
+  filesystemDriverFactory,
+  fromParameters,
+} from '../src/index.js';
+import { InstrumentedFileSystem, temporaryRoot } from './helpers.js';
+
+async function failure(promise: Promise<unknown>): Promise<StorageDriverError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(StorageDriverError);
+    return error as StorageDriverError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('filesystem driver', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await temporaryRoot();
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  describe('parameters', () => {
+    it('default to /var/lib/registry and 100 threads, as distribution does', () => {
+      expect(fromParameters({})).to.deep.equal({
+        rootDirectory: defaultRootDirectory,
+        maxThreads: defaultMaxThreads,
+      });
+      expect(defaultRootDirectory).to.equal('/var/lib/registry');
+      expect(fromParameters({ rootdirectory: '' }).rootDirectory).to.equal(defaultRootDirectory);
+    });
+
+    it('take rootdirectory and maxthreads, also as strings from the environment', () => {
+      expect(fromParameters({ rootdirectory: '/srv/registry', maxthreads: '50' })).to.deep.equal({
+        rootDirectory: '/srv/registry',
+        maxThreads: 50,
+      });
+    });
+
+    it('name the key that is wrong', async () => {
+      const registry = new StorageDriverRegistry().register('filesystem', filesystemDriverFactory);
+      for (const [parameters, message] of [
+        [
+          { maxthreads: 10 },
+          'filesystem: invalid parameter "maxthreads": expected an integer ≥ 25, got number 10',
+        ],
+        [
+          { maxthreads: 'many' },
+          'filesystem: invalid parameter "maxthreads": expected an integer, got "many"',
+        ],
+        [
+          { rootdirectory: 7 },
+          'filesystem: invalid parameter "rootdirectory": expected a string, got number 7',
+        ],
+        [
+          { rootdir: '/x' },
+          'filesystem: invalid parameter "rootdir": unknown parameter (known: maxthreads, rootdirectory)',
+        ],
+      ] as const) {
+        const error = await failure(registry.create('filesystem', parameters));
+        expect(error).to.be.instanceOf(InvalidDriverParameterError);
+        expect(error.message).to.equal(message);
+      }
+    });
+
+    it('build a working driver by name', async () => {
+      const registry = new StorageDriverRegistry().register('filesystem', filesystemDriverFactory);
+      const driver = await registry.create('filesystem', { rootdirectory: root });
+      await driver.putContent('/a', Buffer.from('x'));
+      expect(await readFile(join(root, 'a'), 'utf8')).to.equal('x');
+    });
+  });
+
+  describe('concurrency bound', () => {
+    it('never runs more file operations at once than maxThreads', async () => {
+      const fileSystem = new InstrumentedFileSystem(2);
+      const driver = createFilesystemDriver({ rootDirectory: root, maxThreads: 25, fileSystem });
+      await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          driver.putContent(`/d/${String(index)}`, Buffer.from('x')),
+        ),
+      );
+      await Promise.all(
+        Array.from({ length: 200 }, (_, index) => driver.stat(`/d/${String(index % 60)}`)),
+      );
+      expect(fileSystem.peak).to.equal(25);
+    });
+
+    it('defaults to a bound of 100', async () => {
+      const fileSystem = new InstrumentedFileSystem(2);
+      const driver = createFilesystemDriver({ rootDirectory: root, fileSystem });
+      await driver.putContent('/f', Buffer.from('x'));
+      await Promise.all(Array.from({ length: 300 }, () => driver.stat('/f')));
+      expect(fileSystem.peak).to.equal(100);
+    });
+  });
+
+  describe('on disk', () => {
+    let driver: StorageDriver;
+    beforeEach(() => {
+      driver = createFilesystemDriver({ rootDirectory: root });
+    });
+
+    it('lays files out exactly at their storage paths', async () => {
+      await driver.putContent('/docker/registry/v2/repositories/a/_layers/link', Buffer.from('l'));
+      const writer = await driver.writer('/docker/registry/v2/blobs/data');
+      await writer.write(Buffer.from('blob'));
+      await writer.commit();
+      expect(
+        await readFile(join(root, 'docker/registry/v2/repositories/a/_layers/link'), 'utf8'),
+      ).to.equal('l');
+      expect(await readFile(join(root, 'docker/registry/v2/blobs/data'), 'utf8')).to.equal('blob');
+      expect(await readdir(join(root, 'docker/registry/v2/blobs'))).to.deep.equal(['data']);
+    });
+
+    it('stages uncommitted data beside the target under a name no path can have', async () => {
+      const writer = await driver.writer('/uploads/data');
+      await writer.write(Buffer.from('partial'));
+      await writer.close();
+      expect(await readdir(join(root, 'uploads'))).to.deep.equal(['data~partial']);
+      expect(await driver.list('/uploads')).to.deep.equal([]);
+    });
+
+    it('creates the root directory on first write', async () => {
+      const fresh = join(root, 'not', 'yet');
+      const late = createFilesystemDriver({ rootDirectory: fresh });
+      expect(await late.list('/')).to.deep.equal([]);
+      await late.putContent('/f', Buffer.from('x'));
+      expect(existsSync(join(fresh, 'f'))).to.equal(true);
+    });
+
+    it('resolves a relative root against the working directory', async () => {
+      const relative = createFilesystemDriver({
+        rootDirectory: join('.', 'node_modules', '.cache-lading-test'),
+      });
+      await relative.putContent('/f', Buffer.from('x'));
+      expect(existsSync(join(process.cwd(), 'node_modules', '.cache-lading-test', 'f'))).to.equal(
+        true,
+      );
+      await rm(join(process.cwd(), 'node_modules', '.cache-lading-test'), { recursive: true });
+    });
+
+    it('reports a file in the way as a storage error, not as not-found', async () => {
+      await driver.putContent('/file', Buffer.from('x'));
+      const error = await failure(driver.putContent('/file/below', Buffer.from('y')));
+      expect(error.code).to.equal('STORAGE_ERROR');
+      expect(error.cause).to.have.property('code');
+      expect(error.driverName).to.equal('filesystem');
+      expect((await failure(driver.writer('/file/below'))).code).to.equal('STORAGE_ERROR');
+    });
+
+    it('refuses a writer commit over a directory, keeping the data resumable', async () => {
+      await driver.putContent('/dir/inside', Buffer.from('x'));
+      const writer = await driver.writer('/dir');
+      await writer.write(Buffer.from('y'));
+      expect((await failure(writer.commit())).code).to.equal('STORAGE_ERROR');
+      expect((await driver.writer('/dir', true)).size).to.equal(1);
+    });
+
+    it('treats a directory as no file for reads and appends', async () => {
+      await driver.putContent('/dir/inside', Buffer.from('x'));
+      expect((await failure(driver.getContent('/dir'))).code).to.equal('PATH_NOT_FOUND');
+      expect((await failure(driver.reader('/dir'))).code).to.equal('PATH_NOT_FOUND');
+      expect((await failure(driver.writer('/dir', true))).code).to.equal('PATH_NOT_FOUND');
+    });
+  });
+
+  describe('when the disk fails', () => {
+    let fileSystem: InstrumentedFileSystem;
+    let driver: StorageDriver;
+    beforeEach(() => {
+      fileSystem = new InstrumentedFileSystem();
+      driver = createFilesystemDriver({ rootDirectory: root, fileSystem });
+    });
+
+    it('leaves no temporary file behind when putContent fails, and keeps the old content', async () => {
+      await driver.putContent('/f', Buffer.from('old'));
+      fileSystem.failNext('handle.write', 'ENOSPC');
+      const error = await failure(driver.putContent('/f', Buffer.from('new')));
+      expect(error.message).to.contain('ENOSPC');
+      expect(await readdir(root)).to.deep.equal(['f']);
+      expect(await readFile(join(root, 'f'), 'utf8')).to.equal('old');
+    });
+
+    it('refuses to commit after a failed fsync, so lost data is never published', async () => {
+      const writer = await driver.writer('/f');
+      await writer.write(Buffer.from('data'));
+      fileSystem.failNext('handle.sync', 'EIO');
+      expect((await failure(writer.commit())).message).to.contain('EIO');
+      expect((await failure(writer.commit())).message).to.contain('flushing it to disk failed');
+      expect((await failure(driver.stat('/f'))).code).to.equal('PATH_NOT_FOUND');
+      await writer.cancel();
+      expect(await readdir(root)).to.deep.equal([]);
+    });
+
+    it('tolerates filesystems that cannot fsync a directory', async () => {
+      fileSystem.failNext('directory.sync', 'EINVAL');
+      await driver.putContent('/f', Buffer.from('x'));
+      expect((await driver.getContent('/f')).toString()).to.equal('x');
+    });
+
+    it('reports other directory fsync failures', async () => {
+      fileSystem.failNext('directory.sync', 'EIO');
+      expect((await failure(driver.putContent('/f', Buffer.from('x')))).message).to.contain('EIO');
+    });
+
+    it('reports failures to open, copy and remove', async () => {
+      await driver.putContent('/f', Buffer.from('x'));
+      const writer = await driver.writer('/g');
+      await writer.write(Buffer.from('y'));
+      await writer.close();
+      fileSystem.failNext('open', 'EMFILE');
+      expect((await failure(driver.reader('/f'))).message).to.contain('EMFILE');
+      fileSystem.failNext('open', 'EMFILE');
+      expect((await failure(driver.writer('/g', true))).message).to.contain('EMFILE');
+      fileSystem.failNext('copyFile', 'ENOSPC');
+      expect((await failure(driver.writer('/f', true))).message).to.contain('ENOSPC');
+      fileSystem.failNext('rm', 'EBUSY');
+      expect((await failure(driver.delete('/f'))).message).to.contain('EBUSY');
+    });
+  });
+
+  describe('a tree another process wrote', () => {
+    it('is read, listed, walked and written as its own', async () => {
+      const repository = join(root, 'docker/registry/v2/repositories/library/alpine');
+      await mkdir(join(repository, '_uploads/4f1e'), { recursive: true });
+      await mkdir(join(repository, '_layers/sha256/ab12'), { recursive: true, mode: 0o700 });
+      await writeFile(join(repository, '_layers/sha256/ab12/link'), 'sha256:ab12');
+      // distribution writes an upload's bytes in place, with no staging file.
+      await writeFile(join(repository, '_uploads/4f1e/data'), 'first half ');
+      await writeFile(join(repository, '_uploads/4f1e/startedat'), '2026-11-28T00:00:00Z');
+      await writeFile(join(repository, 'not a storage name'), 'ignored');
+      const driver = createFilesystemDriver({ rootDirectory: root });
+      const base = '/docker/registry/v2/repositories/library/alpine';
+      expect((await driver.getContent(`${base}/_layers/sha256/ab12/link`)).toString()).to.equal(
+        'sha256:ab12',
+      );
+      expect(await driver.list(base)).to.deep.equal([`${base}/_layers`, `${base}/_uploads`]);
+      const resumed = await driver.writer(`${base}/_uploads/4f1e/data`, true);
+      expect(resumed.size).to.equal(11);
+      await resumed.write(Buffer.from('second half'));
+      await resumed.commit();
+      expect((await driver.getContent(`${base}/_uploads/4f1e/data`)).toString()).to.equal(
+        'first half second half',
+      );
+      const seen: string[] = [];
+      await driver.walk(base, (info) => {
+        seen.push(info.path.slice(base.length));
+      });
+      expect(seen).to.deep.equal([
+        '/_layers',
+        '/_layers/sha256',
+        '/_layers/sha256/ab12',
+        '/_layers/sha256/ab12/link',
+        '/_uploads',
+        '/_uploads/4f1e',
+        '/_uploads/4f1e/data',
+        '/_uploads/4f1e/startedat',
+      ]);
+      await driver.delete(`${base}/_uploads`);
+      expect(existsSync(join(repository, '_uploads'))).to.equal(false);
+    });
+  });
+});
