@@ -234,6 +234,31 @@ describe('filesystem driver', () => {
       fileSystem.failNext('rm', 'EBUSY');
       expect((await failure(driver.delete('/f'))).message).to.contain('EBUSY');
     });
+
+    it('closes what it opened when a later step fails', async () => {
+      await driver.putContent('/f', Buffer.from('x'));
+      fileSystem.failNext('handle.stat', 'EIO');
+      expect((await failure(driver.reader('/f'))).message).to.contain('EIO');
+      fileSystem.failNext('handle.stat', 'EIO');
+      expect((await failure(driver.writer('/f', true))).message).to.contain('EIO');
+      // Nothing is left open: the staging copy can be removed and the file replaced.
+      await (await driver.writer('/f', true)).cancel();
+      await driver.putContent('/f', Buffer.from('y'));
+      expect((await driver.getContent('/f')).toString()).to.equal('y');
+    });
+
+    it('reports errors other than not-found as storage errors', async () => {
+      await driver.putContent('/f', Buffer.from('x'));
+      fileSystem.failNext('lstat', 'EACCES');
+      const error = await failure(driver.delete('/f'));
+      expect(error.code).to.equal('STORAGE_ERROR');
+      expect(error.cause).to.have.property('code', 'EACCES');
+      fileSystem.failNext('readdir', 'EACCES');
+      expect((await failure(driver.list('/'))).code).to.equal('STORAGE_ERROR');
+      fileSystem.failNext('open', 'EACCES');
+      expect((await failure(driver.writer('/f', true))).code).to.equal('STORAGE_ERROR');
+      expect((await driver.getContent('/f')).toString()).to.equal('x');
+    });
   });
 
   describe('a tree another process wrote', () => {

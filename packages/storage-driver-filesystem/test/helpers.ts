@@ -71,6 +71,9 @@ export class InstrumentedFileSystem implements FileSystem {
         if (property === 'sync') {
           return () => observe(isDirectory ? 'directory.sync' : 'handle.sync', () => target.sync());
         }
+        if (property === 'stat') {
+          return () => observe('handle.stat', () => target.stat());
+        }
         if (property === 'write') {
           return (...args: Parameters<FileHandle['write']>) =>
             observe('handle.write', () => target.write(...args));
