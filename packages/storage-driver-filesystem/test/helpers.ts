@@ -7,7 +7,8 @@ export function temporaryRoot(): Promise<string> {
   return fsPromises.mkdtemp(join(tmpdir(), 'lading-fs-test-'));
 }
 
-type Operation = keyof FileSystem | 'handle.sync' | 'handle.write' | 'directory.sync';
+type Operation =
+  keyof FileSystem | 'handle.sync' | 'handle.write' | 'handle.stat' | 'directory.sync';
 
 type FileHandle = fsPromises.FileHandle;
 
