@@ -3,10 +3,10 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   InvalidDriverParameterError,
-  StorageDriverError,
   StorageDriverRegistry,
   type StorageDriver,
 } from '@lading/storage-driver';
+import { storageErrorOf } from '@lading/storage-driver-testsuite';
 import { expect } from 'chai';
 import {
   createFilesystemDriver,
@@ -16,16 +16,6 @@ import {
   fromParameters,
 } from '../src/index.js';
 import { InstrumentedFileSystem, temporaryRoot } from './helpers.js';
-
-async function failure(promise: Promise<unknown>): Promise<StorageDriverError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(StorageDriverError);
-    return error as StorageDriverError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('filesystem driver', () => {
   let root: string;
@@ -73,7 +63,7 @@ describe('filesystem driver', () => {
           'filesystem: invalid parameter "rootdir": unknown parameter (known: maxthreads, rootdirectory)',
         ],
       ] as const) {
-        const error = await failure(registry.create('filesystem', parameters));
+        const error = await storageErrorOf(registry.create('filesystem', parameters));
         expect(error).to.be.instanceOf(InvalidDriverParameterError);
         expect(error.message).to.equal(message);
       }
@@ -158,26 +148,26 @@ describe('filesystem driver', () => {
 
     it('reports a file in the way as a storage error, not as not-found', async () => {
       await driver.putContent('/file', Buffer.from('x'));
-      const error = await failure(driver.putContent('/file/below', Buffer.from('y')));
+      const error = await storageErrorOf(driver.putContent('/file/below', Buffer.from('y')));
       expect(error.code).to.equal('STORAGE_ERROR');
       expect(error.cause).to.have.property('code');
       expect(error.driverName).to.equal('filesystem');
-      expect((await failure(driver.writer('/file/below'))).code).to.equal('STORAGE_ERROR');
+      expect((await storageErrorOf(driver.writer('/file/below'))).code).to.equal('STORAGE_ERROR');
     });
 
     it('refuses a writer commit over a directory, keeping the data resumable', async () => {
       await driver.putContent('/dir/inside', Buffer.from('x'));
       const writer = await driver.writer('/dir');
       await writer.write(Buffer.from('y'));
-      expect((await failure(writer.commit())).code).to.equal('STORAGE_ERROR');
+      expect((await storageErrorOf(writer.commit())).code).to.equal('STORAGE_ERROR');
       expect((await driver.writer('/dir', true)).size).to.equal(1);
     });
 
     it('treats a directory as no file for reads and appends', async () => {
       await driver.putContent('/dir/inside', Buffer.from('x'));
-      expect((await failure(driver.getContent('/dir'))).code).to.equal('PATH_NOT_FOUND');
-      expect((await failure(driver.reader('/dir'))).code).to.equal('PATH_NOT_FOUND');
-      expect((await failure(driver.writer('/dir', true))).code).to.equal('PATH_NOT_FOUND');
+      expect((await storageErrorOf(driver.getContent('/dir'))).code).to.equal('PATH_NOT_FOUND');
+      expect((await storageErrorOf(driver.reader('/dir'))).code).to.equal('PATH_NOT_FOUND');
+      expect((await storageErrorOf(driver.writer('/dir', true))).code).to.equal('PATH_NOT_FOUND');
     });
   });
 
@@ -192,7 +182,7 @@ describe('filesystem driver', () => {
     it('leaves no temporary file behind when putContent fails, and keeps the old content', async () => {
       await driver.putContent('/f', Buffer.from('old'));
       fileSystem.failNext('handle.write', 'ENOSPC');
-      const error = await failure(driver.putContent('/f', Buffer.from('new')));
+      const error = await storageErrorOf(driver.putContent('/f', Buffer.from('new')));
       expect(error.message).to.contain('ENOSPC');
       expect(await readdir(root)).to.deep.equal(['f']);
       expect(await readFile(join(root, 'f'), 'utf8')).to.equal('old');
@@ -202,9 +192,11 @@ describe('filesystem driver', () => {
       const writer = await driver.writer('/f');
       await writer.write(Buffer.from('data'));
       fileSystem.failNext('handle.sync', 'EIO');
-      expect((await failure(writer.commit())).message).to.contain('EIO');
-      expect((await failure(writer.commit())).message).to.contain('flushing it to disk failed');
-      expect((await failure(driver.stat('/f'))).code).to.equal('PATH_NOT_FOUND');
+      expect((await storageErrorOf(writer.commit())).message).to.contain('EIO');
+      expect((await storageErrorOf(writer.commit())).message).to.contain(
+        'flushing it to disk failed',
+      );
+      expect((await storageErrorOf(driver.stat('/f'))).code).to.equal('PATH_NOT_FOUND');
       await writer.cancel();
       expect(await readdir(root)).to.deep.equal([]);
     });
@@ -217,7 +209,9 @@ describe('filesystem driver', () => {
 
     it('reports other directory fsync failures', async () => {
       fileSystem.failNext('directory.sync', 'EIO');
-      expect((await failure(driver.putContent('/f', Buffer.from('x')))).message).to.contain('EIO');
+      expect((await storageErrorOf(driver.putContent('/f', Buffer.from('x')))).message).to.contain(
+        'EIO',
+      );
     });
 
     it('reports failures to open, copy and remove', async () => {
@@ -226,21 +220,21 @@ describe('filesystem driver', () => {
       await writer.write(Buffer.from('y'));
       await writer.close();
       fileSystem.failNext('open', 'EMFILE');
-      expect((await failure(driver.reader('/f'))).message).to.contain('EMFILE');
+      expect((await storageErrorOf(driver.reader('/f'))).message).to.contain('EMFILE');
       fileSystem.failNext('open', 'EMFILE');
-      expect((await failure(driver.writer('/g', true))).message).to.contain('EMFILE');
+      expect((await storageErrorOf(driver.writer('/g', true))).message).to.contain('EMFILE');
       fileSystem.failNext('copyFile', 'ENOSPC');
-      expect((await failure(driver.writer('/f', true))).message).to.contain('ENOSPC');
+      expect((await storageErrorOf(driver.writer('/f', true))).message).to.contain('ENOSPC');
       fileSystem.failNext('rm', 'EBUSY');
-      expect((await failure(driver.delete('/f'))).message).to.contain('EBUSY');
+      expect((await storageErrorOf(driver.delete('/f'))).message).to.contain('EBUSY');
     });
 
     it('closes what it opened when a later step fails', async () => {
       await driver.putContent('/f', Buffer.from('x'));
       fileSystem.failNext('handle.stat', 'EIO');
-      expect((await failure(driver.reader('/f'))).message).to.contain('EIO');
+      expect((await storageErrorOf(driver.reader('/f'))).message).to.contain('EIO');
       fileSystem.failNext('handle.stat', 'EIO');
-      expect((await failure(driver.writer('/f', true))).message).to.contain('EIO');
+      expect((await storageErrorOf(driver.writer('/f', true))).message).to.contain('EIO');
       // Nothing is left open: the staging copy can be removed and the file replaced.
       await (await driver.writer('/f', true)).cancel();
       await driver.putContent('/f', Buffer.from('y'));
@@ -250,13 +244,13 @@ describe('filesystem driver', () => {
     it('reports errors other than not-found as storage errors', async () => {
       await driver.putContent('/f', Buffer.from('x'));
       fileSystem.failNext('lstat', 'EACCES');
-      const error = await failure(driver.delete('/f'));
+      const error = await storageErrorOf(driver.delete('/f'));
       expect(error.code).to.equal('STORAGE_ERROR');
       expect(error.cause).to.have.property('code', 'EACCES');
       fileSystem.failNext('readdir', 'EACCES');
-      expect((await failure(driver.list('/'))).code).to.equal('STORAGE_ERROR');
+      expect((await storageErrorOf(driver.list('/'))).code).to.equal('STORAGE_ERROR');
       fileSystem.failNext('open', 'EACCES');
-      expect((await failure(driver.writer('/f', true))).code).to.equal('STORAGE_ERROR');
+      expect((await storageErrorOf(driver.writer('/f', true))).code).to.equal('STORAGE_ERROR');
       expect((await driver.getContent('/f')).toString()).to.equal('x');
     });
   });

@@ -1,27 +1,14 @@
-import {
-  InvalidDriverParameterError,
-  StorageDriverError,
-  StorageDriverRegistry,
-} from '@lading/storage-driver';
+import { InvalidDriverParameterError, StorageDriverRegistry } from '@lading/storage-driver';
+import { storageErrorOf } from '@lading/storage-driver-testsuite';
 import { expect } from 'chai';
 import { createInMemoryDriver, fromParameters, inMemoryDriverFactory } from '../src/index.js';
-
-async function failure(promise: Promise<unknown>): Promise<StorageDriverError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(StorageDriverError);
-    return error as StorageDriverError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('inmemory driver', () => {
   it('is built by name from a registry and takes no parameters', async () => {
     const registry = new StorageDriverRegistry().register('inmemory', inMemoryDriverFactory);
     expect((await registry.create('inmemory', {})).name).to.equal('inmemory');
     expect(fromParameters({})).to.deep.equal({});
-    const error = await failure(registry.create('inmemory', { rootdirectory: '/x' }));
+    const error = await storageErrorOf(registry.create('inmemory', { rootdirectory: '/x' }));
     expect(error).to.be.instanceOf(InvalidDriverParameterError);
     expect(error.message).to.equal(
       'inmemory: invalid parameter "rootdirectory": unknown parameter (known: none)',
@@ -69,13 +56,13 @@ describe('inmemory driver', () => {
     const driver = createInMemoryDriver();
     await driver.putContent('/d/f', Buffer.from('f'));
     await driver.putContent('/file', Buffer.from('x'));
-    expect((await failure(driver.move('/d', '/d/sub'))).message).to.contain('into itself');
-    expect((await failure(driver.move('/d/f', '/file/f'))).message).to.contain(
+    expect((await storageErrorOf(driver.move('/d', '/d/sub'))).message).to.contain('into itself');
+    expect((await storageErrorOf(driver.move('/d/f', '/file/f'))).message).to.contain(
       'a file is in the way',
     );
-    expect((await failure(driver.putContent('/file/below', Buffer.from('y')))).message).to.contain(
-      'a file is in the way',
-    );
+    expect(
+      (await storageErrorOf(driver.putContent('/file/below', Buffer.from('y')))).message,
+    ).to.contain('a file is in the way');
     expect((await driver.getContent('/d/f')).toString()).to.equal('f');
   });
 

@@ -2,6 +2,7 @@ import {
   fileWriterStream,
   isStorageError,
   type StorageDriver,
+  type StorageDriverError,
   type StorageErrorCode,
 } from '@lading/storage-driver';
 import { expect } from 'chai';
@@ -36,6 +37,20 @@ export async function expectStorageError(
   expect(outcome.driverName, 'the error names the driver').to.equal(driver.name);
   expect(outcome.message, 'the message names the driver').to.contain(driver.name);
   if (path !== undefined) expect(outcome.path, 'the error names the path').to.equal(path);
+}
+
+/**
+ * The storage error `operation` rejects with; fails the test if it succeeds or
+ * rejects with anything else. For a driver's own tests of its error messages.
+ */
+export async function storageErrorOf(operation: Promise<unknown>): Promise<StorageDriverError> {
+  try {
+    await operation;
+  } catch (error) {
+    if (isStorageError(error)) return error;
+    expect.fail(`expected a storage error, got ${inspect(error)}`);
+  }
+  expect.fail('expected a storage error, but the call succeeded');
 }
 
 /** Writes `content` through a writer and commits it. */

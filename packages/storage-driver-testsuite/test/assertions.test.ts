@@ -1,7 +1,7 @@
 import { PathNotFoundError } from '@lading/storage-driver';
 import { createStubDriver } from './stub-driver.js';
 import { expect } from 'chai';
-import { expectStorageError, sizeLabel } from '../src/assertions.js';
+import { expectStorageError, sizeLabel, storageErrorOf } from '../src/assertions.js';
 import { resolveOptions } from '../src/options.js';
 
 describe('suite assertions', () => {
@@ -61,5 +61,26 @@ describe('suite assertions', () => {
     expect(options.expectRedirects).to.equal(true);
     expect(options.manyEntries).to.equal(1100);
     expect(options.timeoutMs).to.equal(120_000);
+  });
+});
+
+describe('storageErrorOf', () => {
+  it('returns the storage error a call rejects with', async () => {
+    const error = new PathNotFoundError('/x');
+    expect(await storageErrorOf(Promise.reject(error))).to.equal(error);
+  });
+
+  it('fails when the call succeeds or rejects with something else', async () => {
+    for (const [operation, message] of [
+      [Promise.resolve(1), 'the call succeeded'],
+      [Promise.reject(new Error('plain')), 'got Error: plain'],
+    ] as const) {
+      try {
+        await storageErrorOf(operation);
+        throw new Error('storageErrorOf should fail');
+      } catch (error) {
+        expect((error as Error).message).to.contain(message);
+      }
+    }
   });
 });

@@ -32,3 +32,24 @@ describe('README and CI', () => {
     expect(manifest.scripts?.['format:check']).to.equal('prettier --check .');
   });
 });
+
+describe('Nx configuration', () => {
+  interface TargetDefault {
+    cache?: boolean;
+    dependsOn?: string[];
+    outputs?: string[];
+  }
+
+  it('caches every target, builds dependencies first, and never calls Nx Cloud', async () => {
+    const nx = JSON.parse(await read('nx.json')) as {
+      neverConnectToCloud?: boolean;
+      targetDefaults: Record<string, TargetDefault>;
+    };
+    expect(nx.neverConnectToCloud).to.equal(true);
+    for (const target of ['build', 'typecheck', 'lint', 'test']) {
+      expect(nx.targetDefaults[target]?.cache, target).to.equal(true);
+      expect(nx.targetDefaults[target]?.dependsOn, target).to.deep.equal(['^build']);
+    }
+    expect(nx.targetDefaults.build?.outputs).to.deep.equal(['{projectRoot}/dist']);
+  });
+});
