@@ -139,10 +139,15 @@ export class FilesystemBackend implements StorageBackend {
     try {
       // Checked first so that a missing source creates no destination directories.
       await this.io(() => this.fs.lstat(from));
-      await this.makeParent(to);
-      await this.renameDurably(from, to);
     } catch (error) {
       throw notFound(error, source);
+    }
+    await this.makeParent(to);
+    try {
+      await this.renameDurably(from, to);
+    } catch (error) {
+      // ENOENT here means the source vanished meanwhile; ENOTDIR would be the destination's.
+      throw errorCode(error) === 'ENOENT' ? new PathNotFoundError(source, { cause: error }) : error;
     }
     if (dirname(from) !== dirname(to)) await this.syncDirectory(dirname(from));
   }

@@ -155,6 +155,14 @@ describe('filesystem driver', () => {
       expect((await storageErrorOf(driver.writer('/file/below'))).code).to.equal('STORAGE_ERROR');
     });
 
+    it('reports a file in the way of a move as a storage error, not the source as missing', async () => {
+      await driver.putContent('/source', Buffer.from('s'));
+      await driver.putContent('/file', Buffer.from('x'));
+      const error = await storageErrorOf(driver.move('/source', '/file/below'));
+      expect(error.code).to.equal('STORAGE_ERROR');
+      expect((await driver.getContent('/source')).toString()).to.equal('s');
+    });
+
     it('refuses a writer commit over a directory, keeping the data resumable', async () => {
       await driver.putContent('/dir/inside', Buffer.from('x'));
       const writer = await driver.writer('/dir');

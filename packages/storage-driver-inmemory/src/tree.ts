@@ -70,6 +70,10 @@ export class Tree {
       }
       directory = child;
     }
+    if (directory.children.get(last)?.kind === 'directory' && node.kind === 'file') {
+      // A filesystem refuses this too; silently dropping a whole directory would lose data.
+      throw new StorageDriverError(`a directory is in the way: ${path}`, { path });
+    }
     directory.children.set(last, node);
     directory.modTime = now;
   }

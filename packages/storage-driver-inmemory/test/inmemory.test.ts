@@ -90,3 +90,19 @@ describe('inmemory driver', () => {
     expect((await driver.getContent('/f')).toString()).to.equal('new');
   });
 });
+
+describe('inmemory driver, replacing a directory', () => {
+  it('refuses to put a file where a directory is, as a filesystem does', async () => {
+    const driver = createInMemoryDriver();
+    await driver.putContent('/d/f', Buffer.from('x'));
+    await driver.putContent('/g', Buffer.from('y'));
+    expect((await storageErrorOf(driver.putContent('/d', Buffer.from('z')))).message).to.contain(
+      'a directory is in the way',
+    );
+    expect((await storageErrorOf(driver.move('/g', '/d'))).message).to.contain(
+      'a directory is in the way',
+    );
+    expect((await driver.getContent('/d/f')).toString()).to.equal('x');
+    expect((await driver.getContent('/g')).toString()).to.equal('y');
+  });
+});

@@ -17,6 +17,11 @@ export class SuiteContext {
 
   constructor(readonly options: ResolvedSuiteOptions) {}
 
+  /** True once the factory has built the driver. */
+  get started(): boolean {
+    return this.#driver !== undefined;
+  }
+
   get driver(): StorageDriver {
     if (this.#driver === undefined) throw new Error('the driver factory has not run yet');
     return this.#driver;

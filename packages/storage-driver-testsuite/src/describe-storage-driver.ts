@@ -47,7 +47,7 @@ export function describeStorageDriver(
       await context.start(await factory());
     });
     after(async () => {
-      await options.teardown?.(context.driver);
+      if (context.started) await options.teardown?.(context.driver);
     });
     beforeEach(() => {
       context.beginTest();
