@@ -6,20 +6,41 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** Which scopes may import which; mirrors docs/architecture in ARCHITECTURE.md. */
+/** Which scopes a project's source may import: the import directions of ARCHITECTURE.md. */
 const depConstraints = [
   { sourceTag: 'scope:storage-contract', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:oci', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:storage-testsuite', onlyDependOnLibsWithTags: ['scope:storage-contract'] },
   {
     sourceTag: 'scope:storage-driver',
     onlyDependOnLibsWithTags: ['scope:storage-contract', 'scope:storage-testsuite'],
   },
+  { sourceTag: 'scope:engine', onlyDependOnLibsWithTags: ['scope:storage-contract', 'scope:oci'] },
   {
     sourceTag: 'type:example',
     onlyDependOnLibsWithTags: ['scope:storage-contract', 'scope:storage-testsuite'],
   },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
+];
+
+/** Tests may also run on the reference drivers and the conformance suite. */
+const testDepConstraints = depConstraints.map((constraint) =>
+  constraint.onlyDependOnLibsWithTags.includes('*')
+    ? constraint
+    : {
+        ...constraint,
+        onlyDependOnLibsWithTags: [
+          ...constraint.onlyDependOnLibsWithTags,
+          'scope:storage-driver',
+          'scope:storage-testsuite',
+        ],
+      },
+);
+
+const moduleBoundaries = (constraints) => [
+  'error',
+  { enforceBuildableLibDependency: true, allow: [], depConstraints: constraints },
 ];
 
 export default tseslint.config(
@@ -33,11 +54,12 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        { enforceBuildableLibDependency: true, allow: [], depConstraints },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries(depConstraints),
       '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       'no-restricted-syntax': [
         'error',
@@ -48,6 +70,7 @@ export default tseslint.config(
   {
     files: ['**/test/**/*.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': moduleBoundaries(testDepConstraints),
       // chai's `expect(x).to.be.true` is an expression statement by design.
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

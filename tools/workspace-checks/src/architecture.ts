@@ -7,6 +7,8 @@
  */
 export const allowedDependencies: Readonly<Record<string, readonly string[]>> = {
   'scope:storage-contract': [],
+  'scope:oci': [],
+  'scope:engine': ['scope:storage-contract', 'scope:oci'],
   'scope:storage-testsuite': ['scope:storage-contract'],
   'scope:storage-driver': ['scope:storage-contract', 'scope:storage-testsuite'],
   'type:example': ['scope:storage-contract', 'scope:storage-testsuite'],
@@ -14,16 +16,21 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   'type:app': ['*'],
 };
 
+/** Tests (dev dependencies) may also run on the reference drivers and the conformance suite. */
+const alsoForTests = ['scope:storage-driver', 'scope:storage-testsuite'];
+
 /** Why `from` may not depend on `to`, or undefined when it may. */
 export function dependencyProblem(
   from: string,
   fromTags: readonly string[],
   to: string,
   toTags: readonly string[],
+  forTestsOnly = false,
 ): string | undefined {
   for (const tag of fromTags) {
-    const allowed = allowedDependencies[tag];
-    if (allowed === undefined) continue;
+    const base = allowedDependencies[tag];
+    if (base === undefined) continue;
+    const allowed = forTestsOnly ? [...base, ...alsoForTests] : base;
     if (allowed.includes('*') || toTags.some((target) => allowed.includes(target))) continue;
     return `${from} (${tag}) may not depend on ${to} (${toTags.join(', ') || 'untagged'})`;
   }

@@ -55,15 +55,16 @@ async function readManifest(directory: string): Promise<PackageManifest | undefi
   }
 }
 
-/** Our own packages this project depends on, in any dependency field. */
+/** Our own packages this project depends on at run time, or (with `dev`) for its tests only. */
 export function internalDependencies(
   manifest: PackageManifest,
   known: ReadonlySet<string>,
+  dev = false,
 ): string[] {
-  const names = Object.keys({
-    ...manifest.dependencies,
-    ...manifest.devDependencies,
-    ...manifest.peerDependencies,
-  });
-  return names.filter((name) => known.has(name)).sort();
+  const fields = dev
+    ? { ...manifest.devDependencies }
+    : { ...manifest.dependencies, ...manifest.peerDependencies };
+  return Object.keys(fields)
+    .filter((name) => known.has(name))
+    .sort();
 }

@@ -8,14 +8,17 @@ describe('dependency directions', () => {
     const tags = new Map(projects.map(({ manifest }) => [manifest.name, manifest.nx?.tags ?? []]));
     const problems: string[] = [];
     for (const { manifest } of projects) {
-      for (const dependency of internalDependencies(manifest, new Set(tags.keys()))) {
-        const problem = dependencyProblem(
-          manifest.name,
-          tags.get(manifest.name) ?? [],
-          dependency,
-          tags.get(dependency) ?? [],
-        );
-        if (problem !== undefined) problems.push(problem);
+      for (const dev of [false, true]) {
+        for (const dependency of internalDependencies(manifest, new Set(tags.keys()), dev)) {
+          const problem = dependencyProblem(
+            manifest.name,
+            tags.get(manifest.name) ?? [],
+            dependency,
+            tags.get(dependency) ?? [],
+            dev,
+          );
+          if (problem !== undefined) problems.push(problem);
+        }
       }
     }
     expect(problems).to.deep.equal([]);
@@ -33,5 +36,12 @@ describe('dependency directions', () => {
       undefined,
     );
     expect(dependencyProblem('a', ['unknown:tag'], 'b', ['x'])).to.equal(undefined);
+    expect(dependencyProblem('e', ['scope:engine'], 'd', ['scope:storage-driver'])).to.contain(
+      'may not depend',
+    );
+    expect(
+      dependencyProblem('e', ['scope:engine'], 'd', ['scope:storage-driver'], true),
+      'tests may use the reference drivers',
+    ).to.equal(undefined);
   });
 });

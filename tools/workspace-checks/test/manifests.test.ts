@@ -70,6 +70,12 @@ describe('package manifests', () => {
     expect(loose).to.deep.equal([]);
   });
 
+  it('make this project depend on every library, so Nx builds them before it runs', () => {
+    const own = projects.find(({ directory }) => directory === 'tools/workspace-checks');
+    const dependencies = Object.keys(own?.manifest.devDependencies ?? {});
+    expect(dependencies).to.include.members(published.map(({ manifest }) => manifest.name));
+  });
+
   it('tag every project for the module-boundary rules', () => {
     const untagged = projects.filter(({ manifest }) => (manifest.nx?.tags ?? []).length === 0);
     expect(untagged.map(({ manifest }) => manifest.name)).to.deep.equal([]);
