@@ -36,9 +36,20 @@ export function parseManifest(content: Uint8Array, contentType?: string): Parsed
   return parseSchema1(content, fields, mediaType);
 }
 
-/** The media type a stored manifest was pushed as, read from its bytes alone. */
-export function detectManifestMediaType(content: Uint8Array): string {
-  return parseManifest(content).mediaType;
+/**
+ * The media type of stored manifest bytes, cheaply: the body's `mediaType`,
+ * else its shape. No validation (it was validated when pushed, possibly by
+ * another registry with other rules); `undefined` if it is not a JSON object.
+ */
+export function detectManifestMediaType(content: Uint8Array): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(content).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(json)) return undefined;
+  return typeof json.mediaType === 'string' ? json.mediaType : shapeMediaType(json);
 }
 
 function parseJson(content: Uint8Array): JsonObject {

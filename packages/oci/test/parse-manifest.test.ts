@@ -75,6 +75,10 @@ describe('parseManifest', () => {
     expect(detectManifestMediaType(bytes(manifest))).to.equal(MediaType.ociManifest);
     expect(detectManifestMediaType(bytes(index))).to.equal(MediaType.ociIndex);
     expect(parseManifest(bytes(manifest), MediaType.ociManifest).kind).to.equal('image');
+    expect(detectManifestMediaType(bytes(dockerManifest()))).to.equal(MediaType.dockerManifest);
+    expect(detectManifestMediaType(bytes({ schemaVersion: 1 }))).to.equal(MediaType.dockerSchema1);
+    expect(detectManifestMediaType(Buffer.from('nonsense'))).to.equal(undefined);
+    expect(detectManifestMediaType(bytes([]))).to.equal(undefined);
   });
 
   const failures: [string, Buffer, string | undefined, RegExp, string | undefined][] = [
