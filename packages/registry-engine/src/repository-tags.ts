@@ -1,0 +1,86 @@
+import { validateTag } from '@lading/oci';
+import { isStorageError } from '@lading/storage-driver';
+import type { EngineContext } from './engine-context.js';
+import { ManifestUnknownError, NameUnknownError } from './errors.js';
+import { exists, readLink, writeLink } from './links.js';
+import { pageOf, type PageRequest } from './pagination.js';
+import { manifestsPath, tagCurrentLinkPath, tagIndexLinkPath, tagPath, tagsPath } from './paths.js';
+import { mapLimit } from './concurrency.js';
+
+export interface TagPage {
+  readonly tags: string[];
+  /** More tags follow the last one returned. */
+  readonly truncated: boolean;
+}
+
+/**
+ * The tags of one repository. A tag's `current/link` is replaced atomically,
+ * after the manifest it names is stored, so a tag never points at a manifest
+ * that is not (yet) complete.
+ */
+export class RepositoryTags {
+  constructor(
+    private readonly engine: EngineContext,
+    readonly repository: string,
+  ) {}
+
+  /** The digest the tag points at; `ManifestUnknownError` if there is no such tag. */
+  async resolve(tag: string): Promise<string> {
+    validateTag(tag);
+    const digest = await readLink(this.engine.driver, tagCurrentLinkPath(this.repository, tag));
+    if (digest === undefined) throw new ManifestUnknownError(this.repository, tag);
+    return digest;
+  }
+
+  /** Points `tag` at `digest`, recording it in the tag's history index first. */
+  async set(tag: string, digest: string): Promise<void> {
+    validateTag(tag);
+    await writeLink(this.engine.driver, tagIndexLinkPath(this.repository, tag, digest), digest);
+    await writeLink(this.engine.driver, tagCurrentLinkPath(this.repository, tag), digest);
+  }
+
+  /** Removes the tag (not the manifest). `ManifestUnknownError` if there is no such tag. */
+  async remove(tag: string): Promise<void> {
+    validateTag(tag);
+    try {
+      await this.engine.driver.delete(tagPath(this.repository, tag));
+    } catch (error) {
+      if (isStorageError(error, 'PATH_NOT_FOUND'))
+        throw new ManifestUnknownError(this.repository, tag);
+      throw error;
+    }
+  }
+
+  /**
+   * Tags in lexical (byte) order, `n` at a time after `last`.
+   * `NameUnknownError` when the repository has never had a manifest.
+   */
+  async list(request: PageRequest = {}): Promise<TagPage> {
+    const page = pageOf(await this.all(), request);
+    return { tags: page.entries, truncated: page.truncated };
+  }
+
+  /** The tags that currently point at `digest`. */
+  async pointingAt(digest: string): Promise<string[]> {
+    const tags = await this.all().catch((error: unknown) => {
+      if (error instanceof NameUnknownError) return [];
+      throw error;
+    });
+    const targets = await mapLimit(tags, this.engine.settings.concurrency, (tag) =>
+      readLink(this.engine.driver, tagCurrentLinkPath(this.repository, tag)),
+    );
+    return tags.filter((_, index) => targets[index] === digest);
+  }
+
+  private async all(): Promise<string[]> {
+    try {
+      return (await this.engine.driver.list(tagsPath(this.repository))).map((path) =>
+        path.slice(path.lastIndexOf('/') + 1),
+      );
+    } catch (error) {
+      if (!isStorageError(error, 'PATH_NOT_FOUND')) throw error;
+      if (await exists(this.engine.driver, manifestsPath(this.repository))) return [];
+      throw new NameUnknownError(this.repository);
+    }
+  }
+}
