@@ -1,0 +1,24 @@
+export {
+  aptInstallCommand,
+  ensureDebianPackages,
+  MissingDebianPackagesError,
+  type DebianPackageOptions,
+} from './debian-packages.js';
+export {
+  startDistribution,
+  type DistributionOptions,
+  type RunningDistribution,
+} from './distribution.js';
+export { sha256Digest } from './digest.js';
+export { buildOciImage, type OciImageSpec, type WrittenImage } from './oci-image.js';
+export { readOciLayout, type ReadManifest } from './oci-layout-reader.js';
+export {
+  writeOciIndexLayout,
+  writeOciLayout,
+  type OciIndexSpec,
+  type WrittenIndex,
+} from './oci-layout-writer.js';
+export { ociMediaTypes, refNameAnnotation, type OciDescriptor } from './oci-media-types.js';
+export { CommandFailedError, type CommandOutput } from './run-command.js';
+export { copyImage, inspectRaw, skopeo, type CopyImageOptions } from './skopeo.js';
+export { ustarArchive } from './ustar.js';

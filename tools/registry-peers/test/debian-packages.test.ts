@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import {
+  aptInstallCommand,
+  ensureDebianPackages,
+  MissingDebianPackagesError,
+  type DebianPackageOptions,
+} from '../src/index.js';
+
+interface AptCall {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** A machine where `installed` commands exist and apt-get "installs" `provides` after a delay. */
+function fakeMachine(installed: string[], provides: string[] = []) {
+  const present = new Set(installed);
+  const calls: AptCall[] = [];
+  const logs: string[] = [];
+  let running = 0;
+  let overlapped = false;
+  const options: DebianPackageOptions = {
+    isRoot: () => true,
+    commandExists: (command) => Promise.resolve(present.has(command)),
+    run: async (command, args, env) => {
+      running += 1;
+      overlapped ||= running > 1;
+      calls.push({ command, args, env });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (args[0] === 'install') for (const command of provides) present.add(command);
+      running -= 1;
+    },
+    log: (line) => logs.push(line),
+  };
+  return { options, calls, logs, overlapped: () => overlapped };
+}
+
+describe('ensureDebianPackages', () => {
+  it('does nothing, quickly, when the command is already on PATH', async () => {
+    const started = performance.now();
+    // The real checks: `sh` is on every Debian machine; nothing may be run or logged.
+    await ensureDebianPackages(
+      { sh: 'dash' },
+      {
+        isRoot: () => false,
+        run: () => Promise.reject(new Error('must not run apt-get')),
+        log: (line) => expect.fail(`must not log: ${line}`),
+      },
+    );
+    expect(performance.now() - started).to.be.below(50);
+  });
+
+  it('tells a non-root user exactly what to run', async () => {
+    try {
+      await ensureDebianPackages(
+        { 'lading-no-such-command': 'lading-no-such-package', sh: 'dash' },
+        { isRoot: () => false },
+      );
+      expect.fail('a missing command must throw when not root');
+    } catch (error) {
+      expect(error).to.be.instanceOf(MissingDebianPackagesError);
+      const message = (error as Error).message;
+      expect(message).to.include('lading-no-such-command (Debian package lading-no-such-package)');
+      expect(message).to.include(
+        "sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y lading-no-such-package'",
+      );
+      expect(message).to.not.include('dash');
+    }
+  });
+
+  it('as root, installs all missing packages with one update and one install', async () => {
+    const machine = fakeMachine(['skopeo'], ['docker-registry', 'tool']);
+    await ensureDebianPackages(
+      { 'docker-registry': 'docker-registry', skopeo: 'skopeo', tool: 'tool-package' },
+      machine.options,
+    );
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    expect(machine.calls).to.deep.equal([
+      { command: 'apt-get', args: ['update'], env },
+      { command: 'apt-get', args: ['install', '-y', 'docker-registry', 'tool-package'], env },
+    ]);
+    expect(machine.logs.join('\n')).to.include(
+      'installing Debian packages: docker-registry tool-package',
+    );
+  });
+
+  it('fails when the package did not bring the command', async () => {
+    const machine = fakeMachine([], []);
+    try {
+      await ensureDebianPackages({ 'lading-tool': 'lading-package' }, machine.options);
+      expect.fail('must throw');
+    } catch (error) {
+      expect(String(error)).to.include('still not on PATH: lading-tool');
+    }
+  });
+
+  it('runs concurrent calls one after another, so apt-get runs once', async () => {
+    const machine = fakeMachine([], ['skopeo']);
+    await Promise.all([
+      ensureDebianPackages({ skopeo: 'skopeo' }, machine.options),
+      ensureDebianPackages({ skopeo: 'skopeo' }, machine.options),
+      ensureDebianPackages({ skopeo: 'skopeo' }, machine.options),
+    ]);
+    expect(machine.calls.map((call) => call.args[0])).to.deep.equal(['update', 'install']);
+    expect(machine.overlapped()).to.equal(false);
+  });
+
+  it('keeps serving later calls after one failed', async () => {
+    const failing = fakeMachine([]);
+    const rejected = ensureDebianPackages({ a: 'a' }, { ...failing.options, isRoot: () => false });
+    const later = ensureDebianPackages({ sh: 'dash' });
+    const failure: unknown = await rejected.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(MissingDebianPackagesError);
+    await later;
+  });
+
+  it('spells the install command the way the error message uses it', () => {
+    expect(aptInstallCommand(['a', 'b'])).to.equal(
+      'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y a b',
+    );
+  });
+});
