@@ -16,9 +16,16 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['scope:storage-contract', 'scope:storage-testsuite'],
   },
   { sourceTag: 'scope:engine', onlyDependOnLibsWithTags: ['scope:storage-contract', 'scope:oci'] },
+  // Examples use the libraries as a third party would: any of them.
   {
     sourceTag: 'type:example',
-    onlyDependOnLibsWithTags: ['scope:storage-contract', 'scope:storage-testsuite'],
+    onlyDependOnLibsWithTags: [
+      'scope:storage-contract',
+      'scope:storage-testsuite',
+      'scope:storage-driver',
+      'scope:oci',
+      'scope:engine',
+    ],
   },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
@@ -74,6 +81,8 @@ export default tseslint.config(
       // chai's `expect(x).to.be.true` is an expression statement by design.
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Tests cast an error to its class right after asserting instanceOf.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
     },
   },
   {

@@ -11,7 +11,13 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   'scope:engine': ['scope:storage-contract', 'scope:oci'],
   'scope:storage-testsuite': ['scope:storage-contract'],
   'scope:storage-driver': ['scope:storage-contract', 'scope:storage-testsuite'],
-  'type:example': ['scope:storage-contract', 'scope:storage-testsuite'],
+  'type:example': [
+    'scope:storage-contract',
+    'scope:storage-testsuite',
+    'scope:storage-driver',
+    'scope:oci',
+    'scope:engine',
+  ],
   'type:tool': ['*'],
   'type:app': ['*'],
 };
