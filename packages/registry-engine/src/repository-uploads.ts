@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { Readable, Writable, pipeline as pipe } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   Digester,
@@ -146,13 +146,15 @@ export class RepositoryUploads {
     options: { digest?: string; context?: RequestContext } = {},
   ): Promise<BlobDescriptor> {
     if (options.digest !== undefined) parseDigest(options.digest);
+    // Without a digest to check, take the content's own on the way in.
+    const own = new Digester();
+    const content =
+      options.digest === undefined
+        ? pipe(asReadable(source), digestTap([own]), () => undefined)
+        : source;
     const { id } = await this.start();
-    const { size } = await this.append(id, 0, source);
-    const digest =
-      options.digest ??
-      this.engine.uploadHashes.take(this.lockKey(id), size)?.digest() ??
-      (await this.digestOfData(id));
-    return this.complete(id, digest, { context: options.context });
+    await this.append(id, 0, content);
+    return this.complete(id, options.digest ?? own.digest(), { context: options.context });
   }
 
   private async appendUnlocked(id: string, offset: number, source: UploadSource): Promise<number> {
@@ -199,18 +201,13 @@ export class RepositoryUploads {
     return canonical;
   }
 
-  /** Reads the upload's data back: its sha256 digest and, if asked, another one. */
-  private async digestOfData(id: string): Promise<string>;
-  private async digestOfData(id: string, algorithm: DigestAlgorithm): Promise<[string, string]>;
-  private async digestOfData(
-    id: string,
-    algorithm?: DigestAlgorithm,
-  ): Promise<string | [string, string]> {
+  /** Reads the committed upload data back: its sha256 digest and its `algorithm` digest. */
+  private async digestOfData(id: string, algorithm: DigestAlgorithm): Promise<[string, string]> {
     const sha256 = new Digester(canonicalAlgorithm);
-    const other = new Digester(algorithm ?? canonicalAlgorithm);
+    const other = new Digester(algorithm);
     const data = await this.engine.driver.reader(uploadDataPath(this.repository, id));
     await pipeline(data, digestTap([sha256, other]), devNull());
-    return algorithm === undefined ? sha256.digest() : [sha256.digest(), other.digest()];
+    return [sha256.digest(), other.digest()];
   }
 
   private async openWriter(id: string): Promise<FileWriter> {

@@ -37,6 +37,17 @@ describeOnDrivers('blobs', (harness) => {
     expect(descriptor.digest).to.equal(digest);
   });
 
+  it('fails a monolithic upload whose source fails, storing nothing', async () => {
+    const repository = harness().repository();
+    const broken = new Readable({
+      read() {
+        this.destroy(new Error('source broke'));
+      },
+    });
+    expect((await rejectionOf(repository.uploads.upload(broken))).message).to.equal('source broke');
+    expect(await harness().engine.catalog()).to.deep.equal({ repositories: [], truncated: false });
+  });
+
   it('stats and reads a blob, whole and in ranges', async () => {
     const repository = harness().repository();
     await repository.uploads.upload(content);
