@@ -10,6 +10,7 @@ import tseslint from 'typescript-eslint';
 const depConstraints = [
   { sourceTag: 'scope:storage-contract', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:oci', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:storage-testsuite', onlyDependOnLibsWithTags: ['scope:storage-contract'] },
   {
     sourceTag: 'scope:storage-driver',

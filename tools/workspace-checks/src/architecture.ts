@@ -8,6 +8,7 @@
 export const allowedDependencies: Readonly<Record<string, readonly string[]>> = {
   'scope:storage-contract': [],
   'scope:oci': [],
+  'scope:config': [],
   'scope:engine': ['scope:storage-contract', 'scope:oci'],
   'scope:storage-testsuite': ['scope:storage-contract'],
   'scope:storage-driver': ['scope:storage-contract', 'scope:storage-testsuite'],
