@@ -11,6 +11,11 @@ const depConstraints = [
   { sourceTag: 'scope:storage-contract', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:oci', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:token-auth', onlyDependOnLibsWithTags: ['scope:oci'] },
+  {
+    sourceTag: 'scope:registry-api',
+    onlyDependOnLibsWithTags: ['scope:engine', 'scope:oci', 'scope:token-auth'],
+  },
   { sourceTag: 'scope:storage-testsuite', onlyDependOnLibsWithTags: ['scope:storage-contract'] },
   {
     sourceTag: 'scope:storage-driver',
@@ -40,6 +45,7 @@ const testDepConstraints = depConstraints.map((constraint) =>
         ...constraint,
         onlyDependOnLibsWithTags: [
           ...constraint.onlyDependOnLibsWithTags,
+          'scope:storage-contract',
           'scope:storage-driver',
           'scope:storage-testsuite',
         ],

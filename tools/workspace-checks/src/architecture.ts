@@ -9,6 +9,8 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   'scope:storage-contract': [],
   'scope:oci': [],
   'scope:config': [],
+  'scope:token-auth': ['scope:oci'],
+  'scope:registry-api': ['scope:engine', 'scope:oci', 'scope:token-auth'],
   'scope:engine': ['scope:storage-contract', 'scope:oci'],
   'scope:storage-testsuite': ['scope:storage-contract'],
   'scope:storage-driver': ['scope:storage-contract', 'scope:storage-testsuite'],
@@ -24,7 +26,7 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
 };
 
 /** Tests (dev dependencies) may also run on the reference drivers and the conformance suite. */
-const alsoForTests = ['scope:storage-driver', 'scope:storage-testsuite'];
+const alsoForTests = ['scope:storage-contract', 'scope:storage-driver', 'scope:storage-testsuite'];
 
 /** Why `from` may not depend on `to`, or undefined when it may. */
 export function dependencyProblem(

@@ -1,0 +1,6 @@
+export { createRegistryRouter } from './router.js';
+export type { RegistryRouterOptions } from './router.js';
+export { errorCodes } from './error-codes.js';
+export type { RegistryErrorCode } from './error-codes.js';
+export { RegistryHttpError } from './http-errors.js';
+export type { ErrorReporter } from './error-middleware.js';

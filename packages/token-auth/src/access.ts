@@ -1,0 +1,42 @@
+/**
+ * One item of access, as Docker's token scheme names it: a resource
+ * (`repository` `group/app`, or `registry` `catalog`) and the actions wanted
+ * on it (`pull`, `push`, `delete`, `*`).
+ */
+export interface Access {
+  readonly type: string;
+  readonly name: string;
+  readonly actions: readonly string[];
+}
+
+/** What an access controller sees of a request; transport-neutral. */
+export interface AuthRequest {
+  readonly method: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly remoteAddress?: string;
+}
+
+/** Who made an authorized request; `name` is absent for anonymous access. */
+export interface Principal {
+  readonly name?: string;
+}
+
+/**
+ * Decides whether a request may have the access it needs (distribution's
+ * `auth.AccessController`). Resolves with the principal when it may; rejects
+ * with `AuthorizationError` when it may not, carrying the challenge to send.
+ */
+export interface AccessController {
+  authorize(request: AuthRequest, access: readonly Access[]): Promise<Principal>;
+}
+
+/** Lets every request through anonymously: a registry without `auth` in its config. */
+export const allowAll: AccessController = {
+  authorize: () => Promise.resolve({}),
+};
+
+/** `repository:group/app:pull,push`, the form of a token scope. */
+export function formatAccess(access: Access): string {
+  return `${access.type}:${access.name}:${access.actions.join(',')}`;
+}
