@@ -3,11 +3,17 @@ export interface DistributionConfig {
   rootDirectory: string;
   port: number;
   deleteEnabled: boolean;
+  /** auth.htpasswd.path: Basic auth against this bcrypt htpasswd file; no auth without it. */
+  htpasswdPath?: string;
 }
 
+/** The realm distribution names in its `WWW-Authenticate: Basic realm=…` challenge. */
+export const htpasswdRealm = 'lading-registry-peers';
+
 /**
- * A distribution 2.8 config.yml: filesystem storage, plain HTTP on 127.0.0.1 only, no auth,
- * no debug server. Strings are written as JSON, which YAML reads as double-quoted scalars.
+ * A distribution 2.8 config.yml: filesystem storage, plain HTTP on 127.0.0.1 only, no debug
+ * server, and no auth unless an htpasswd file is given. Strings are written as JSON, which YAML
+ * reads as double-quoted scalars.
  */
 export function distributionConfigYaml(config: DistributionConfig): string {
   return [
@@ -30,6 +36,14 @@ export function distributionConfigYaml(config: DistributionConfig): string {
     // Off: the periodic check would touch storage on a timer, traffic the tests did not cause.
     '  storagedriver:',
     '    enabled: false',
+    ...(config.htpasswdPath === undefined
+      ? []
+      : [
+          'auth:',
+          '  htpasswd:',
+          `    realm: ${JSON.stringify(htpasswdRealm)}`,
+          `    path: ${JSON.stringify(config.htpasswdPath)}`,
+        ]),
     '',
   ].join('\n');
 }

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { ensureDebianPackages } from './debian-packages.js';
 import { distributionConfigYaml } from './distribution-config.js';
 import { freeLoopbackPort } from './free-port.js';
+import { bcryptHtpasswd } from './htpasswd.js';
 import { spawnOrphanProof } from './orphan-proof-spawn.js';
+import { removeOnExit } from './remove-on-exit.js';
 import { closedPromise, stopChild } from './stop-child.js';
 import { waitUntilReady } from './wait-until-ready.js';
 
@@ -13,6 +15,12 @@ export interface DistributionOptions {
   rootDirectory: string;
   /** storage.delete.enabled; off by default, as in distribution. */
   deleteEnabled?: boolean;
+  /**
+   * Turns on auth.htpasswd: HTTP Basic auth for every request, against these users (name →
+   * password), hashed with bcrypt by Apache's `htpasswd` (Debian package apache2-utils). Without
+   * it, the server has no auth at all.
+   */
+  htpasswd?: { users: Record<string, string> };
 }
 
 /** A CNCF distribution (Debian's docker-registry) serving plain HTTP on 127.0.0.1. */
@@ -24,7 +32,10 @@ export interface RunningDistribution {
   rootDirectory: string;
   /** The docker-registry process, for checks that it is gone after stop(). */
   pid: number;
-  /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
+  /**
+   * SIGTERM, then SIGKILL after 5 s; resolves once the process is gone (and, with htpasswd, its
+   * htpasswd file too).
+   */
   stop(): Promise<void>;
   /** Everything the server printed so far. */
   logs(): string;
@@ -33,16 +44,25 @@ export interface RunningDistribution {
 const readyTimeoutMs = 20_000;
 const portAttempts = 3;
 
-/** Starts `docker-registry serve` on a free loopback port and waits until GET /v2/ answers 200. */
+/**
+ * Starts `docker-registry serve` on a free loopback port and waits until GET /v2/ answers 200
+ * (401 with htpasswd).
+ */
 export async function startDistribution(
   options: DistributionOptions,
 ): Promise<RunningDistribution> {
   await ensureDebianPackages({ 'docker-registry': 'docker-registry' });
   const rootDirectory = resolve(options.rootDirectory);
   await mkdir(rootDirectory, { recursive: true });
+  const settings: ServerSettings = {
+    rootDirectory,
+    deleteEnabled: options.deleteEnabled ?? false,
+    htpasswd:
+      options.htpasswd === undefined ? undefined : await bcryptHtpasswd(options.htpasswd.users),
+  };
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnFreePort(rootDirectory, options.deleteEnabled ?? false);
+      return await startOnFreePort(settings);
     } catch (error) {
       // Another process can take the port between our probe and the server's bind.
       if (!(error instanceof PortTakenError) || attempt === portAttempts) throw error;
@@ -52,14 +72,24 @@ export async function startDistribution(
 
 class PortTakenError extends Error {}
 
-async function startOnFreePort(
-  rootDirectory: string,
-  deleteEnabled: boolean,
-): Promise<RunningDistribution> {
+interface ServerSettings {
+  rootDirectory: string;
+  deleteEnabled: boolean;
+  /** The htpasswd file's content, or undefined for no auth. */
+  htpasswd: string | undefined;
+}
+
+async function startOnFreePort(settings: ServerSettings): Promise<RunningDistribution> {
+  const { rootDirectory, deleteEnabled } = settings;
   const port = await freeLoopbackPort();
   const configDirectory = await mkdtemp(join(tmpdir(), 'lading-distribution-'));
   const configFile = join(configDirectory, 'config.yml');
-  const config = distributionConfigYaml({ rootDirectory, port, deleteEnabled });
+  let htpasswdPath: string | undefined;
+  if (settings.htpasswd !== undefined) {
+    htpasswdPath = join(configDirectory, 'htpasswd');
+    await writeFile(htpasswdPath, settings.htpasswd, { mode: 0o600 });
+  }
+  const config = distributionConfigYaml({ rootDirectory, port, deleteEnabled, htpasswdPath });
   await writeFile(configFile, config);
 
   const child = await spawnOrphanProof('docker-registry', ['serve', configFile]);
@@ -70,13 +100,19 @@ async function startOnFreePort(
   child.stderr.setEncoding('utf8').on('data', capture);
 
   const host = `127.0.0.1:${port}`;
-  const removeConfig = () => rm(configDirectory, { recursive: true, force: true });
-  const stop = () => stopChild(child, closed);
+  const removeConfigDirectory = () => rm(configDirectory, { recursive: true, force: true });
+  const exitCleanup = removeOnExit(configDirectory);
+  const stop = async () => {
+    await stopChild(child, closed);
+    await removeConfigDirectory();
+    exitCleanup.forget();
+  };
   try {
-    await waitUntilReady(`http://${host}/v2/`, child, readyTimeoutMs);
+    // With auth, GET /v2/ without credentials answers 401 once the server is up.
+    const readyStatus = htpasswdPath === undefined ? 200 : 401;
+    await waitUntilReady(`http://${host}/v2/`, child, readyTimeoutMs, readyStatus);
   } catch (error) {
     await stop();
-    await removeConfig();
     const message = `docker-registry serve ${configFile} did not become ready on ${host}`;
     if (output.includes('address already in use')) throw new PortTakenError(message);
     throw new Error(
@@ -85,8 +121,15 @@ async function startOnFreePort(
     );
   }
   // distribution reads its config once, at start-up; removing it now leaves nothing behind
-  // even when this process dies without calling stop().
-  await removeConfig();
+  // even when this process dies without calling stop(). The htpasswd file has to stay: the
+  // server looks at it again on every authenticated request and answers 400 to all of them
+  // once it is gone. stop() or the exit hook removes it.
+  if (htpasswdPath === undefined) {
+    await removeConfigDirectory();
+    exitCleanup.forget();
+  } else {
+    await rm(configFile);
+  }
   const pid = child.pid;
   if (pid === undefined) throw new Error('docker-registry started without a pid');
   return { url: `http://${host}`, host, rootDirectory, pid, stop, logs: () => output };

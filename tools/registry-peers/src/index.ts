@@ -10,6 +10,7 @@ export {
   type RunningDistribution,
 } from './distribution.js';
 export { sha256Digest } from './digest.js';
+export { bcryptHtpasswd } from './htpasswd.js';
 export { buildOciImage, type OciImageSpec, type WrittenImage } from './oci-image.js';
 export { readOciLayout, type ReadManifest } from './oci-layout-reader.js';
 export {
@@ -19,6 +20,7 @@ export {
   type WrittenIndex,
 } from './oci-layout-writer.js';
 export { ociMediaTypes, refNameAnnotation, type OciDescriptor } from './oci-media-types.js';
+export { createPodman, type Podman, type PodmanOptions } from './podman.js';
 export { CommandFailedError, type CommandOutput } from './run-command.js';
 export { copyImage, inspectRaw, skopeo, type CopyImageOptions } from './skopeo.js';
 export { ustarArchive } from './ustar.js';

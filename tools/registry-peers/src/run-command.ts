@@ -26,6 +26,12 @@ export class CommandFailedError extends Error {
 export interface RunCommandOptions {
   /** Extra environment variables on top of this process's environment. */
   env?: Record<string, string>;
+  /** When false, the command gets exactly `env` and nothing of this process's environment. */
+  inheritEnv?: boolean;
+  /** Written to the command's stdin, which is then closed; without it stdin is empty. */
+  input?: string;
+  /** The working directory; this process's by default. */
+  cwd?: string;
   /** Also copy the command's output to this process's stderr, for long installs worth watching. */
   echo?: boolean;
 }
@@ -46,9 +52,13 @@ export function runCommand(
   const commandLine = formatCommandLine(command, args);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.env },
+      stdio: 'pipe',
+      cwd: options.cwd,
+      env: options.inheritEnv === false ? { ...options.env } : { ...process.env, ...options.env },
     });
+    // A command that exits without reading its input must not crash this process with EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => {

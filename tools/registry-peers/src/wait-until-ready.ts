@@ -3,11 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const pollEveryMs = 50;
 
-/** Polls `url` until it answers 200; fails early if `child` exits, or after `timeoutMs`. */
+/**
+ * Polls `url` until it answers `readyStatus` (200; a server with auth answers 401), failing
+ * early if `child` exits, or after `timeoutMs`.
+ */
 export async function waitUntilReady(
   url: string,
   child: ChildProcess,
   timeoutMs: number,
+  readyStatus = 200,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastProblem = 'no answer yet';
@@ -20,7 +24,7 @@ export async function waitUntilReady(
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();
-      if (response.status === 200) return;
+      if (response.status === readyStatus) return;
       lastProblem = `GET ${url} answered ${response.status}`;
     } catch (error) {
       lastProblem = `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { startDistribution } from '../src/index.js';
+import { bcryptHtpasswd, startDistribution } from '../src/index.js';
 import { closedPromise, stopChild } from '../src/stop-child.js';
 import { waitUntilReady } from '../src/wait-until-ready.js';
 import { eventually, processIsGone, temporaryDirectory } from './helpers.js';
@@ -124,6 +124,48 @@ describe('distribution', function () {
     });
   }
 
+  it('asks for HTTP Basic auth against a bcrypt htpasswd file when given users', async () => {
+    const configsBefore = await distributionConfigDirectories();
+    const registry = await startDistribution({
+      rootDirectory: join(temporary.path, 'root'),
+      htpasswd: { users: { alice: 'right password', bob: 'other' } },
+    });
+    let configDirectory = '';
+    try {
+      const basic = (user: string, password: string) => ({
+        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+      });
+      const get = async (headers: Record<string, string> = {}) => {
+        const response = await fetch(`${registry.url}/v2/`, { headers });
+        await response.body?.cancel();
+        return response;
+      };
+      const anonymous = await get();
+      expect(anonymous.status).to.equal(401);
+      expect(anonymous.headers.get('www-authenticate')).to.equal(
+        'Basic realm="lading-registry-peers"',
+      );
+      expect((await get(basic('alice', 'wrong'))).status).to.equal(401);
+      expect((await get(basic('alice', 'right password'))).status).to.equal(200);
+      expect((await get(basic('bob', 'other'))).status).to.equal(200);
+
+      // The htpasswd file stays while the server runs (it is read on every request); the
+      // config does not.
+      const added = (await distributionConfigDirectories()).filter(
+        (name) => !configsBefore.includes(name),
+      );
+      expect(added).to.have.length(1);
+      configDirectory = join(tmpdir(), added[0] ?? '');
+      expect(await readdir(configDirectory)).to.deep.equal(['htpasswd']);
+      const lines = (await readFile(join(configDirectory, 'htpasswd'), 'utf8')).split('\n');
+      expect(lines[0]).to.match(/^alice:\$2y\$04\$[./A-Za-z0-9]{53}$/);
+      expect(lines[1]).to.match(/^bob:\$2y\$04\$/);
+    } finally {
+      await registry.stop();
+    }
+    expect(await distributionConfigDirectories()).to.deep.equal(configsBefore);
+  });
+
   for (const ending of ['hang', 'exit'] as const) {
     const how = ending === 'hang' ? 'is killed with SIGKILL' : 'exits without stopping it';
     it(`dies with a test process that ${how}`, async () => {
@@ -142,6 +184,37 @@ describe('distribution', function () {
       }
     });
   }
+});
+
+describe('bcryptHtpasswd', function () {
+  this.timeout(60_000);
+
+  it('hashes each user with bcrypt, salted, in htpasswd lines', async () => {
+    const first = await bcryptHtpasswd({ alice: 'same', bob: 'same' });
+    const [alice, bob, end] = first.split('\n');
+    expect(alice).to.match(/^alice:\$2y\$04\$/);
+    expect(bob).to.match(/^bob:\$2y\$04\$/);
+    expect(end).to.equal('');
+    expect(alice?.slice('alice:'.length)).to.not.equal(bob?.slice('bob:'.length));
+  });
+
+  it('refuses names and passwords an htpasswd line cannot hold', async () => {
+    const refused: Record<string, string>[] = [
+      {},
+      { 'a:b': 'x' },
+      { '': 'x' },
+      { 'a b': 'x' },
+      { a: 'x\ny' },
+    ];
+    for (const users of refused) {
+      try {
+        await bcryptHtpasswd(users);
+        expect.fail(`must refuse ${JSON.stringify(users)}`);
+      } catch (error) {
+        expect(String(error)).to.match(/at least one user|user names must|line break/);
+      }
+    }
+  });
 });
 
 describe('waiting for a server', () => {

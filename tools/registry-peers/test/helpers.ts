@@ -42,3 +42,29 @@ export async function eventually(
   }
   return condition();
 }
+
+/**
+ * Cleanups registered as resources come to life, run newest first by `run()`, each one even
+ * when an earlier one failed. An after() hook calling run() then also works when before()
+ * failed halfway; a server left running there would keep mocha from ever exiting.
+ */
+export function cleanupStack(): {
+  add: (cleanup: () => Promise<unknown>) => void;
+  run: () => Promise<void>;
+} {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  return {
+    add: (cleanup) => cleanups.push(cleanup),
+    run: async () => {
+      const failures: unknown[] = [];
+      for (const cleanup of cleanups.splice(0).reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw new AggregateError(failures, 'cleanup failed');
+    },
+  };
+}
