@@ -4,3 +4,5 @@ export { errorCodes } from './error-codes.js';
 export type { RegistryErrorCode } from './error-codes.js';
 export { RegistryHttpError } from './http-errors.js';
 export type { ErrorReporter } from './error-middleware.js';
+export { matchRoute } from './routes.js';
+export type { RouteMatch, RouteName } from './routes.js';

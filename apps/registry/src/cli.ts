@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import {
+  ConfigError,
+  configPath,
+  loadConfig,
+  parseConfig,
+  type LoadedConfig,
+} from '@lading/config';
+import { createLogger } from './logging.js';
+import { defaultConfigYaml, defaultSecretFile } from './default-config.js';
+import { startRegistry } from './server.js';
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+/** The `lading` command. */
+export function createProgram(): Command {
+  const program = new Command('lading')
+    .description("Lading: a container registry that reads CNCF distribution's config.yml")
+    .version(version)
+    .showHelpAfterError();
+  program
+    .command('serve')
+    .description('run the registry')
+    .argument(
+      '[config]',
+      "config.yml in CNCF distribution's format (default: $REGISTRY_CONFIGURATION_PATH, else a registry on 127.0.0.1:5000 storing under ./data)",
+    )
+    .action(serve);
+  const config = program.command('config').description('work with config files');
+  config
+    .command('check')
+    .description('validate a config file, with the environment overrides, and print its warnings')
+    .argument('[config]', 'config.yml (default: $REGISTRY_CONFIGURATION_PATH)')
+    .action(check);
+  return program;
+}
+
+async function load(
+  argument: string | undefined,
+): Promise<{ loaded: LoadedConfig; embedded: boolean }> {
+  const path = configPath(argument, process.env);
+  if (path !== undefined)
+    return { loaded: await loadConfig(path, { env: process.env }), embedded: false };
+  return {
+    loaded: parseConfig(defaultConfigYaml, { env: process.env, source: 'the embedded default' }),
+    embedded: true,
+  };
+}
+
+async function serve(argument: string | undefined): Promise<void> {
+  const { loaded, embedded } = await load(argument);
+  const { config } = loaded;
+  const logger = createLogger({ level: config.log.level, fields: config.log.fields });
+  for (const warning of loaded.warnings) logger.warn(warning);
+  const running = await startRegistry(config, {
+    logger,
+    ...(embedded ? { secretFile: defaultSecretFile } : {}),
+  });
+  if (embedded) {
+    const host = running.url.replace(/^https?:\/\//, '');
+    process.stderr.write(
+      `\nLading is listening on ${running.url}, storing under ./data.\n` +
+        `Push an image to it:  skopeo copy --dest-tls-verify=false docker://docker.io/library/alpine:latest docker://${host}/library/alpine:latest\n` +
+        `                 or:  podman push --tls-verify=false <image> ${host}/library/alpine:latest\n\n`,
+    );
+  }
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.once('SIGINT', () => {
+    stop('SIGINT');
+  });
+}
+
+async function check(argument: string | undefined): Promise<void> {
+  const path = configPath(argument, process.env);
+  if (path === undefined)
+    throw new ConfigError({
+      key: 'config',
+      value: undefined,
+      expected: 'a config file argument or REGISTRY_CONFIGURATION_PATH',
+    });
+  const { warnings } = await loadConfig(path, { env: process.env });
+  for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
+  process.stdout.write(`${path}: valid\n`);
+}
+
+/** Runs the command line; a bad config or argument ends the process with 1 and a clear message. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync([...argv]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`lading: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,115 @@
+import type { RegistryConfig } from '@lading/config';
+import { createRegistryRouter } from '@lading/registry-api';
+import {
+  createInMemoryBlobDescriptorCache,
+  createRegistryEngine,
+  type RegistryEngine,
+} from '@lading/registry-engine';
+import type { StorageDriver } from '@lading/storage-driver';
+import { allowAll, type AccessController } from '@lading/token-auth';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createHtpasswdController } from './auth/htpasswd.js';
+import { createSillyController } from './auth/silly.js';
+import { StorageHealth } from './health.js';
+import { createHttpApp } from './http-app.js';
+import { RegistryMetrics } from './metrics.js';
+import { uploadSecret } from './secret.js';
+import { storageDrivers } from './storage.js';
+
+/** Everything a running registry is made of, built from its config. */
+export interface Registry {
+  readonly app: Express;
+  readonly engine: RegistryEngine;
+  readonly driver: StorageDriver;
+  readonly metrics: RegistryMetrics;
+  readonly health: StorageHealth;
+}
+
+export interface ComposeOptions {
+  readonly logger: Logger;
+  /** Where to keep a generated upload secret across restarts (the embedded default). */
+  readonly secretFile?: string;
+}
+
+/** The composition root: config → driver → engine → access control → router → app. */
+export async function composeRegistry(
+  config: RegistryConfig,
+  options: ComposeOptions,
+): Promise<Registry> {
+  const { logger } = options;
+  const metrics = new RegistryMetrics();
+  const { driver: driverConfig } = config.storage;
+  const driver = await storageDrivers({ onOperation: metrics.recordStorage }).create(
+    driverConfig.name,
+    driverConfig.parameters,
+  );
+  if (config.notifications.endpoints.some((endpoint) => !endpoint.disabled)) {
+    logger.warn(
+      'notifications.endpoints: webhook delivery is not implemented yet; no events will be sent',
+    );
+  }
+  if (config.storage.cache.blobdescriptor === 'redis') {
+    logger.warn(
+      'storage.cache.blobdescriptor: redis is not supported yet; using the in-memory cache',
+    );
+  }
+  const engine = createRegistryEngine({
+    driver,
+    deleteEnabled: config.storage.delete.enabled,
+    schema1Enabled: config.compatibility.schema1.enabled,
+    foreignLayers: config.validation.enabled ? config.validation.manifests.urls : {},
+    blobDescriptorCache: createInMemoryBlobDescriptorCache(
+      config.storage.cache.blobdescriptorsize ?? 10_000,
+    ),
+  });
+  const { secret, generated } = await uploadSecret(config.http.secret, options.secretFile);
+  if (generated) {
+    logger.warn(
+      'http.secret is not set: upload URLs are signed with a random secret, so uploads do not survive a restart or move between replicas',
+    );
+  }
+  const router = createRegistryRouter(engine, {
+    secret,
+    ...(config.http.host === undefined ? {} : { host: config.http.host }),
+    relativeUrls: config.http.relativeurls,
+    accessController: await accessController(config),
+    readOnly: config.storage.maintenance.readonly.enabled,
+    redirect: !config.storage.redirect.disable,
+    catalogMaxEntries: config.catalog.maxentries,
+    maxTags: config.tags.maxtags,
+    onServerError: (error, response) => {
+      logger.error(
+        { err: error, requestId: response.locals.requestId as unknown },
+        'request failed',
+      );
+    },
+  });
+  const health = new StorageHealth(driver, config.health.storagedriver, logger);
+  const app = createHttpApp({
+    router,
+    logger,
+    metrics,
+    health,
+    prefix: config.http.prefix,
+    headers: config.http.headers,
+    accessLog: !config.log.accesslog.disabled,
+  });
+  return { app, engine, driver, metrics, health };
+}
+
+async function accessController(config: RegistryConfig): Promise<AccessController> {
+  const { auth } = config;
+  switch (auth.kind) {
+    case 'none':
+      return allowAll;
+    case 'silly':
+      return createSillyController(auth.realm, auth.service);
+    case 'htpasswd':
+      return createHtpasswdController(auth.realm, auth.path);
+    case 'token':
+      throw new Error(
+        'auth.token: token authentication is not available in this version of Lading yet',
+      );
+  }
+}

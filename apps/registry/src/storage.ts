@@ -1,0 +1,31 @@
+import {
+  StorageDriverRegistry,
+  type BaseDriverOptions,
+  type StorageDriver,
+} from '@lading/storage-driver';
+import {
+  createFilesystemDriver,
+  fromParameters as filesystemParameters,
+} from '@lading/storage-driver-filesystem';
+import {
+  createInMemoryDriver,
+  fromParameters as inMemoryParameters,
+} from '@lading/storage-driver-inmemory';
+
+/**
+ * The storage drivers this server can run on, by the name config.yml gives
+ * them. Built explicitly here, the composition root; each driver is wrapped
+ * with `options` (the metrics hook).
+ */
+export function storageDrivers(options: BaseDriverOptions): StorageDriverRegistry {
+  return new StorageDriverRegistry()
+    .register('filesystem', (parameters) =>
+      createFilesystemDriver({ ...filesystemParameters(parameters), ...options }),
+    )
+    .register('inmemory', (parameters) => {
+      inMemoryParameters(parameters);
+      return createInMemoryDriver(options);
+    });
+}
+
+export type { StorageDriver };

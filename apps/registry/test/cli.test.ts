@@ -1,0 +1,90 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { runLading, startLading } from './support/lading-process.js';
+
+const minimal = (rootdirectory: string) => `version: 0.1
+storage:
+  filesystem:
+    rootdirectory: ${rootdirectory}
+http:
+  addr: 127.0.0.1:0
+`;
+
+describe('the lading command', function () {
+  this.timeout(60_000);
+  let directory: string;
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'lading-cli-'));
+  });
+  afterEach(() => rm(directory, { recursive: true, force: true }));
+
+  it('explains itself with --help, for every command', async () => {
+    const top = await runLading(['--help']);
+    expect(top.code).to.equal(0);
+    expect(top.stdout).to.contain('serve').and.contain('config');
+    const serve = await runLading(['serve', '--help']);
+    expect(serve.stdout).to.contain('config.yml').and.contain('REGISTRY_CONFIGURATION_PATH');
+    const check = await runLading(['config', 'check', '--help']);
+    expect(check.stdout).to.contain('validate a config file');
+    expect((await runLading(['--version'])).stdout.trim()).to.match(/^\d+\.\d+\.\d+$/);
+    const unknown = await runLading(['serv']);
+    expect(unknown.code).to.not.equal(0);
+    expect(unknown.stderr).to.contain('serve');
+  });
+
+  it('config check accepts a valid file, printing warnings, and names what is wrong in a bad one', async () => {
+    const good = join(directory, 'good.yml');
+    await writeFile(good, `${minimal(directory)}reporting:\n  bugsnag:\n    apikey: x\n`);
+    const ok = await runLading(['config', 'check', good]);
+    expect(ok.code).to.equal(0);
+    expect(ok.stdout).to.contain(`${good}: valid`).and.contain('warning: reporting.bugsnag');
+    const bad = join(directory, 'bad.yml');
+    await writeFile(bad, `${minimal(directory)}  relativeurl: true\n`);
+    const failed = await runLading(['config', 'check', bad]);
+    expect(failed.code).to.equal(1);
+    expect(failed.stderr).to.contain('http.relativeurl').and.contain('relativeurls');
+    const missing = await runLading(['config', 'check', join(directory, 'nope.yml')]);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.contain('nope.yml');
+    const fromEnvironment = await runLading(['config', 'check'], {
+      REGISTRY_CONFIGURATION_PATH: good,
+    });
+    expect(fromEnvironment.code).to.equal(0);
+  });
+
+  it('refuses to start on an invalid config, naming the key, the value and what was expected', async () => {
+    const path = join(directory, 'config.yml');
+    await writeFile(path, minimal(directory).replace('127.0.0.1:0', 'localhost'));
+    const result = await runLading(['serve', path]);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/http\.addr.*"localhost".*expected/);
+    const overridden = await runLading(['serve', path], { REGISTRY_HTTP_ADDR: '127.0.0.1:99999' });
+    expect(overridden.code).to.equal(1);
+    expect(overridden.stderr).to.contain('REGISTRY_HTTP_ADDR');
+  });
+
+  it('refuses a storage driver it does not have, naming the ones it has', async () => {
+    const path = join(directory, 'config.yml');
+    await writeFile(path, 'version: 0.1\nstorage:\n  floppy: {}\nhttp:\n  addr: 127.0.0.1:0\n');
+    const result = await runLading(['serve', path]);
+    expect(result.code).to.equal(1);
+    expect(result.stderr)
+      .to.contain('unknown storage driver "floppy"')
+      .and.contain('filesystem, inmemory');
+  });
+
+  it('applies REGISTRY_* environment overrides to a config file', async () => {
+    const lading = await startLading({
+      config: minimal('{dir}/data'),
+      env: { REGISTRY_HTTP_RELATIVEURLS: 'true' },
+    });
+    try {
+      const response = await fetch(`${lading.url}/v2/a/blobs/uploads/`, { method: 'POST' });
+      expect(response.headers.get('location')).to.match(/^\/v2\/a\/blobs\/uploads\//);
+    } finally {
+      await lading.stop();
+    }
+  });
+});

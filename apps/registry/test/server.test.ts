@@ -1,0 +1,142 @@
+import { MediaType, digestOf } from '@lading/oci';
+import { expect } from 'chai';
+import { startLading, type LadingProcess } from './support/lading-process.js';
+
+const config = `version: 0.1
+log:
+  level: info
+  fields:
+    environment: test
+storage:
+  filesystem:
+    rootdirectory: {dir}/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:0
+  secret: a-shared-secret
+  headers:
+    X-Content-Type-Options: [nosniff]
+  debug:
+    addr: 127.0.0.1:0
+    prometheus:
+      enabled: true
+      path: /metrics
+health:
+  storagedriver:
+    enabled: true
+    interval: 1s
+    threshold: 3
+`;
+
+async function pushBlob(lading: LadingProcess, name: string, content: Buffer): Promise<string> {
+  const digest = digestOf(content);
+  const response = await fetch(`${lading.url}/v2/${name}/blobs/uploads/?digest=${digest}`, {
+    method: 'POST',
+    body: content,
+  });
+  expect(response.status).to.equal(201);
+  return digest;
+}
+
+describe('lading serve', function () {
+  this.timeout(60_000);
+  let lading: LadingProcess;
+  before(async () => {
+    lading = await startLading({ config });
+  });
+  after(async () => {
+    await lading.stop();
+  });
+
+  it('serves the registry API on the configured address', async () => {
+    const response = await fetch(`${lading.url}/v2/`);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('docker-distribution-api-version')).to.equal('registry/2.0');
+    expect(response.headers.get('x-content-type-options'), 'http.headers').to.equal('nosniff');
+    const digest = await pushBlob(lading, 'library/app', Buffer.from('hello'));
+    expect(await (await fetch(`${lading.url}/v2/library/app/blobs/${digest}`)).text()).to.equal(
+      'hello',
+    );
+  });
+
+  it('logs every request as structured JSON, with a request id it also returns', async () => {
+    const response = await fetch(`${lading.url}/v2/library/app/tags/list`, {
+      headers: { 'x-request-id': 'req-42' },
+    });
+    expect(response.headers.get('x-request-id')).to.equal('req-42');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const entry = lading.logs.find((log) => log.msg === 'request' && log.requestId === 'req-42');
+    expect(entry).to.include({
+      method: 'GET',
+      route: 'tags',
+      status: 404,
+      level: 'info',
+      environment: 'test',
+      service: 'lading',
+    });
+    expect(entry?.time).to.be.a('string');
+    const generated = (await fetch(`${lading.url}/v2/`)).headers.get('x-request-id');
+    expect(generated).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  it('keeps query strings (upload state) out of the access log', async () => {
+    const started = await fetch(`${lading.url}/v2/library/app/blobs/uploads/`, { method: 'POST' });
+    await fetch(started.headers.get('location') ?? '');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(JSON.stringify(lading.logs)).to.not.contain('_state');
+  });
+
+  it('serves health and Prometheus metrics on the debug address', async () => {
+    const health = await fetch(`${lading.debugUrl ?? ''}/debug/health`);
+    expect(health.status).to.equal(200);
+    expect(await health.json()).to.deep.equal({});
+    expect((await fetch(`${lading.url}/debug/health`)).status).to.equal(200);
+    await pushBlob(lading, 'library/metrics', Buffer.alloc(1000, 1));
+    const metrics = await (await fetch(`${lading.debugUrl ?? ''}/metrics`)).text();
+    expect(metrics).to.match(
+      /lading_http_requests_total\{route="uploads",method="POST",status="201"\} \d+/,
+    );
+    expect(metrics).to.match(
+      /lading_http_request_duration_seconds_bucket\{le="[^"]+",route="blob",method="GET"\}/,
+    );
+    expect(metrics).to.match(/lading_http_request_bytes_total\{route="uploads"\} \d+/);
+    expect(metrics).to.contain('lading_uploads_in_flight 0');
+    expect(metrics).to.match(
+      /lading_storage_action_seconds_count\{driver="filesystem",method="putContent",outcome="ok"\} \d+/,
+    );
+    expect(
+      (await fetch(`${lading.url}/metrics`)).status,
+      'metrics stay off the public port',
+    ).to.equal(404);
+  });
+
+  it('answers other paths with 404', async () => {
+    expect((await fetch(`${lading.url}/elsewhere`)).status).to.equal(404);
+  });
+
+  it("stores what it is given in distribution's layout under rootdirectory", async () => {
+    const config = Buffer.from('{}');
+    const configDigest = await pushBlob(lading, 'library/layout', config);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        config: { mediaType: MediaType.ociConfig, digest: configDigest, size: 2 },
+        layers: [],
+      }),
+    );
+    const put = await fetch(`${lading.url}/v2/library/layout/manifests/v1`, {
+      method: 'PUT',
+      headers: { 'content-type': MediaType.ociManifest },
+      body: manifest,
+    });
+    expect(put.status).to.equal(201);
+    const { readFile } = await import('node:fs/promises');
+    const link = await readFile(
+      `${lading.directory}/data/docker/registry/v2/repositories/library/layout/_manifests/tags/v1/current/link`,
+      'utf8',
+    );
+    expect(link).to.equal(digestOf(manifest));
+  });
+});
