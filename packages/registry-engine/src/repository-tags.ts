@@ -32,11 +32,16 @@ export class RepositoryTags {
     return digest;
   }
 
-  /** Points `tag` at `digest`, recording it in the tag's history index first. */
+  /**
+   * Points `tag` at `digest`, then records it in the tag's history index.
+   * Distribution writes the index first; a crash between the two then leaves a
+   * tag that is listed but resolves to nothing. This order can only leave a
+   * history entry missing, which nothing a client sees depends on.
+   */
   async set(tag: string, digest: string): Promise<void> {
     validateTag(tag);
-    await writeLink(this.engine.driver, tagIndexLinkPath(this.repository, tag, digest), digest);
     await writeLink(this.engine.driver, tagCurrentLinkPath(this.repository, tag), digest);
+    await writeLink(this.engine.driver, tagIndexLinkPath(this.repository, tag, digest), digest);
   }
 
   /** Removes the tag (not the manifest). `ManifestUnknownError` if there is no such tag. */
