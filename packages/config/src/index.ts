@@ -15,6 +15,7 @@ export type {
   HttpConfig,
   HttpHealthCheck,
   LadingConfig,
+  TokenServiceConfig,
   LetsEncryptConfig,
   LoadedConfig,
   LogConfig,

@@ -60,11 +60,12 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Loa
 }
 
 function readConfig(root: Fields): RegistryConfig {
+  const auth = readAuth(root);
   return withoutUndefined({
     version: readVersion(root),
     log: readLog(root),
     storage: readStorage(root),
-    auth: readAuth(root),
+    auth,
     http: readHttp(root),
     notifications: readNotifications(root),
     redis: readRedis(root),
@@ -72,7 +73,7 @@ function readConfig(root: Fields): RegistryConfig {
     ...readLimits(root),
     validation: readValidation(root),
     compatibility: readCompatibility(root),
-    lading: readLading(root),
+    lading: readLading(root, auth),
   });
 }
 

@@ -214,7 +214,31 @@ export interface CompatibilityConfig {
 }
 
 /** Reserved for Lading's own settings; empty until one exists. */
-export type LadingConfig = Readonly<Record<string, never>>;
+/** `lading`: Lading's own settings, apart from distribution's keys. */
+export interface LadingConfig {
+  /** Present when this server also issues Docker tokens. */
+  readonly tokenservice?: TokenServiceConfig;
+}
+
+/** `lading.tokenservice`: the Docker token endpoint served beside the registry. */
+export interface TokenServiceConfig {
+  /** Where the endpoint is mounted (default `/jwt/auth`). */
+  readonly path: string;
+  /** The `iss` of issued tokens; the registry's `auth.token.issuer` must say the same. */
+  readonly issuer: string;
+  /** Audiences it issues for (`service` values); default `auth.token.service`. */
+  readonly services: readonly string[];
+  /** PEM private key (RSA or EC) that signs tokens. */
+  readonly key: string;
+  /** PEM certificate chain of the key; when given, tokens carry it as `x5c`. */
+  readonly certificate?: string;
+  /** Token lifetime, ms (default 5 minutes). */
+  readonly lifetime: number;
+  /** Refresh-token lifetime, ms (default 30 days). */
+  readonly refreshlifetime: number;
+  /** JSON file of users (bcrypt hashes) and access rules. */
+  readonly users: string;
+}
 
 export interface LoadedConfig {
   readonly config: RegistryConfig;

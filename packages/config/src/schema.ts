@@ -219,5 +219,10 @@ export const configurationSchema: StructShape = struct({
     schema1: struct({ signingkeyfile: goName('TRUSTKEY', scalar), enabled: scalar }),
   }),
   // Lading's own settings live here, apart from distribution's keys; none exist yet.
-  lading: struct({}),
+  lading: struct({
+    tokenservice: struct({
+      ...scalars('path', 'issuer', 'key', 'certificate', 'lifetime', 'refreshlifetime', 'users'),
+      services: list(scalar),
+    }),
+  }),
 });

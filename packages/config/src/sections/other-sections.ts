@@ -1,5 +1,10 @@
 import type { Fields } from '../fields.js';
-import type { CompatibilityConfig, LadingConfig, RegistryConfig } from '../registry-config.js';
+import type {
+  AuthConfig,
+  CompatibilityConfig,
+  LadingConfig,
+  RegistryConfig,
+} from '../registry-config.js';
 import { withoutUndefined } from '../tree.js';
 
 /** `version`: distribution's only configuration version. Written `0.1`, YAML reads a number. */
@@ -33,8 +38,32 @@ export function readRedis(root: Fields): Readonly<Record<string, unknown>> | und
   return root.has('redis') ? root.mapping('redis') : undefined;
 }
 
-/** `lading`: reserved for Lading's own settings; checkKeys refuses any key in it. */
-export function readLading(root: Fields): LadingConfig {
-  root.child('lading');
-  return {};
+/** `lading`: Lading's own settings; checkKeys refuses any key it does not know. */
+export function readLading(root: Fields, auth: AuthConfig): LadingConfig {
+  const lading = root.child('lading');
+  if (!lading.has('tokenservice')) return {};
+  const service = lading.child('tokenservice');
+  const services = service.strings('services');
+  const fallback = auth.kind === 'token' ? [auth.service] : [];
+  const audiences = services.length > 0 ? services : fallback;
+  if (audiences.length === 0) {
+    throw service.invalid(
+      'services',
+      'the audiences tokens are issued for (or auth.token.service)',
+    );
+  }
+  const path = service.string('path', '/jwt/auth');
+  if (!path.startsWith('/')) throw service.invalid('path', 'a path starting with "/"');
+  return {
+    tokenservice: withoutUndefined({
+      path,
+      issuer: service.requiredString('issuer'),
+      services: audiences,
+      key: service.requiredString('key'),
+      certificate: service.optionalString('certificate'),
+      lifetime: service.duration('lifetime', 5 * 60 * 1000),
+      refreshlifetime: service.duration('refreshlifetime', 30 * 24 * 3600 * 1000),
+      users: service.requiredString('users'),
+    }),
+  };
 }
