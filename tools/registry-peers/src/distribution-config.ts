@@ -5,6 +5,16 @@ export interface DistributionConfig {
   deleteEnabled: boolean;
   /** auth.htpasswd.path: Basic auth against this bcrypt htpasswd file; no auth without it. */
   htpasswdPath?: string;
+  /** auth.token: Docker token auth against an external token server. */
+  token?: TokenAuthSettings;
+}
+
+/** distribution's `auth.token` keys; `rootcertbundle` is a path to a PEM file. */
+export interface TokenAuthSettings {
+  realm: string;
+  service: string;
+  issuer: string;
+  rootcertbundle: string;
 }
 
 /** The realm distribution names in its `WWW-Authenticate: Basic realm=…` challenge. */
@@ -43,6 +53,16 @@ export function distributionConfigYaml(config: DistributionConfig): string {
           '  htpasswd:',
           `    realm: ${JSON.stringify(htpasswdRealm)}`,
           `    path: ${JSON.stringify(config.htpasswdPath)}`,
+        ]),
+    ...(config.token === undefined
+      ? []
+      : [
+          'auth:',
+          '  token:',
+          `    realm: ${JSON.stringify(config.token.realm)}`,
+          `    service: ${JSON.stringify(config.token.service)}`,
+          `    issuer: ${JSON.stringify(config.token.issuer)}`,
+          `    rootcertbundle: ${JSON.stringify(config.token.rootcertbundle)}`,
         ]),
     '',
   ].join('\n');

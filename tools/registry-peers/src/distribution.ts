@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDebianPackages } from './debian-packages.js';
-import { distributionConfigYaml } from './distribution-config.js';
+import { distributionConfigYaml, type TokenAuthSettings } from './distribution-config.js';
 import { freeLoopbackPort } from './free-port.js';
 import { bcryptHtpasswd } from './htpasswd.js';
 import { spawnOrphanProof } from './orphan-proof-spawn.js';
@@ -21,6 +21,11 @@ export interface DistributionOptions {
    * it, the server has no auth at all.
    */
   htpasswd?: { users: Record<string, string> };
+  /**
+   * Turns on auth.token: Docker token auth, trusting tokens signed by a key whose certificate
+   * is in `rootcertbundle` (a PEM file path) and issued by `issuer` for `service`.
+   */
+  token?: TokenAuthSettings;
 }
 
 /** A CNCF distribution (Debian's docker-registry) serving plain HTTP on 127.0.0.1. */
@@ -59,6 +64,7 @@ export async function startDistribution(
     deleteEnabled: options.deleteEnabled ?? false,
     htpasswd:
       options.htpasswd === undefined ? undefined : await bcryptHtpasswd(options.htpasswd.users),
+    token: options.token,
   };
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -77,6 +83,7 @@ interface ServerSettings {
   deleteEnabled: boolean;
   /** The htpasswd file's content, or undefined for no auth. */
   htpasswd: string | undefined;
+  token: TokenAuthSettings | undefined;
 }
 
 async function startOnFreePort(settings: ServerSettings): Promise<RunningDistribution> {
@@ -89,7 +96,13 @@ async function startOnFreePort(settings: ServerSettings): Promise<RunningDistrib
     htpasswdPath = join(configDirectory, 'htpasswd');
     await writeFile(htpasswdPath, settings.htpasswd, { mode: 0o600 });
   }
-  const config = distributionConfigYaml({ rootDirectory, port, deleteEnabled, htpasswdPath });
+  const config = distributionConfigYaml({
+    rootDirectory,
+    port,
+    deleteEnabled,
+    ...(htpasswdPath === undefined ? {} : { htpasswdPath }),
+    ...(settings.token === undefined ? {} : { token: settings.token }),
+  });
   await writeFile(configFile, config);
 
   const child = await spawnOrphanProof('docker-registry', ['serve', configFile]);
@@ -109,7 +122,7 @@ async function startOnFreePort(settings: ServerSettings): Promise<RunningDistrib
   };
   try {
     // With auth, GET /v2/ without credentials answers 401 once the server is up.
-    const readyStatus = htpasswdPath === undefined ? 200 : 401;
+    const readyStatus = htpasswdPath === undefined && settings.token === undefined ? 200 : 401;
     await waitUntilReady(`http://${host}/v2/`, child, readyTimeoutMs, readyStatus);
   } catch (error) {
     await stop();

@@ -4,6 +4,7 @@ export {
   MissingDebianPackagesError,
   type DebianPackageOptions,
 } from './debian-packages.js';
+export type { TokenAuthSettings } from './distribution-config.js';
 export {
   startDistribution,
   type DistributionOptions,

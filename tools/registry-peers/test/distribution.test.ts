@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { bcryptHtpasswd, startDistribution } from '../src/index.js';
+import { bcryptHtpasswd, ensureDebianPackages, startDistribution } from '../src/index.js';
 import { closedPromise, stopChild } from '../src/stop-child.js';
 import { waitUntilReady } from '../src/wait-until-ready.js';
 import { eventually, processIsGone, temporaryDirectory } from './helpers.js';
@@ -123,6 +123,50 @@ describe('distribution', function () {
       }
     });
   }
+
+  it('asks for a Docker token from the configured realm when given token auth', async () => {
+    await ensureDebianPackages({ openssl: 'openssl' });
+    const bundle = join(temporary.path, 'token.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=token signer',
+        '-keyout',
+        join(temporary.path, 'token.key'),
+        '-out',
+        bundle,
+      ],
+      { stdio: 'ignore' },
+    );
+    const registry = await startDistribution({
+      rootDirectory: join(temporary.path, 'root'),
+      token: {
+        realm: 'http://127.0.0.1:1/jwt/auth',
+        service: 'registry.test',
+        issuer: 'test-issuer',
+        rootcertbundle: bundle,
+      },
+    });
+    try {
+      const response = await fetch(`${registry.url}/v2/library/demo/tags/list`);
+      expect(response.status).to.equal(401);
+      expect(response.headers.get('www-authenticate')).to.equal(
+        'Bearer realm="http://127.0.0.1:1/jwt/auth",service="registry.test",scope="repository:library/demo:pull"',
+      );
+    } finally {
+      await registry.stop();
+    }
+  });
 
   it('asks for HTTP Basic auth against a bcrypt htpasswd file when given users', async () => {
     const configsBefore = await distributionConfigDirectories();
