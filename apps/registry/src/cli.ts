@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   ConfigError,
@@ -8,6 +10,8 @@ import {
   parseConfig,
   type LoadedConfig,
 } from '@lading/config';
+import { libtrustKeyId } from '@lading/token-auth';
+import { generateSigningKey, type SigningAlgorithm } from './keys.js';
 import { createLogger } from './logging.js';
 import { defaultConfigYaml, defaultSecretFile } from './default-config.js';
 import { startRegistry } from './server.js';
@@ -36,6 +40,15 @@ export function createProgram(): Command {
     .description('validate a config file, with the environment overrides, and print its warnings')
     .argument('[config]', 'config.yml (default: $REGISTRY_CONFIGURATION_PATH)')
     .action(check);
+  const keys = program.command('keys').description('manage token signing keys');
+  keys
+    .command('generate')
+    .description('make a token signing key and a self-signed certificate for registries to trust')
+    .option('-o, --out <directory>', 'where to write token.key and token.pem', '.')
+    .option('-a, --algorithm <algorithm>', 'ES256, ES384 or RS256', 'ES256')
+    .option('--common-name <name>', "the certificate's subject", 'Lading token signer')
+    .option('--days <days>', 'how long the certificate is valid', '3650')
+    .action(generateKeys);
   return program;
 }
 
@@ -97,6 +110,40 @@ async function check(argument: string | undefined): Promise<void> {
   const { warnings } = await loadConfig(path, { env: process.env });
   for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
   process.stdout.write(`${path}: valid\n`);
+}
+
+async function generateKeys(options: {
+  out: string;
+  algorithm: string;
+  commonName: string;
+  days: string;
+}): Promise<void> {
+  if (!['ES256', 'ES384', 'RS256'].includes(options.algorithm)) {
+    throw new Error(`--algorithm ${options.algorithm}: expected ES256, ES384 or RS256`);
+  }
+  const days = Number(options.days);
+  if (!Number.isSafeInteger(days) || days < 1)
+    throw new Error(`--days ${options.days}: expected a whole number of days ≥ 1`);
+  const generated = await generateSigningKey({
+    directory: options.out,
+    algorithm: options.algorithm as SigningAlgorithm,
+    commonName: options.commonName,
+    days,
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new Error(
+        `${options.out} already holds token.key or token.pem; refusing to overwrite a signing key`,
+      );
+    }
+    throw error;
+  });
+  const keyId = libtrustKeyId(createPublicKey(generated.certificatePem));
+  process.stdout.write(
+    `wrote ${generated.keyPath} (keep it secret) and ${generated.certificatePath}\n` +
+      `key id: ${keyId}\n\n` +
+      `# the token service (this server):\nlading:\n  tokenservice:\n    issuer: lading\n    key: ${resolve(generated.keyPath)}\n    users: /etc/lading/users.json\n\n` +
+      `# every registry that trusts its tokens:\nauth:\n  token:\n    realm: https://registry.example.com/jwt/auth\n    service: registry.example.com\n    issuer: lading\n    rootcertbundle: ${resolve(generated.certificatePath)}\n`,
+  );
 }
 
 /** Runs the command line; a bad config or argument ends the process with 1 and a clear message. */

@@ -16,6 +16,7 @@ import { createHttpApp } from './http-app.js';
 import { RegistryMetrics } from './metrics.js';
 import { uploadSecret } from './secret.js';
 import { storageDrivers } from './storage.js';
+import { tokenAccessController, tokenRouter } from './token-service.js';
 
 /** Everything a running registry is made of, built from its config. */
 export interface Registry {
@@ -86,8 +87,13 @@ export async function composeRegistry(
     },
   });
   const health = new StorageHealth(driver, config.health.storagedriver, logger);
+  const { tokenservice } = config.lading;
   const app = createHttpApp({
     router,
+    routes:
+      tokenservice === undefined
+        ? []
+        : [{ path: tokenservice.path, router: await tokenRouter(tokenservice) }],
     logger,
     metrics,
     health,
@@ -108,8 +114,6 @@ async function accessController(config: RegistryConfig): Promise<AccessControlle
     case 'htpasswd':
       return createHtpasswdController(auth.realm, auth.path);
     case 'token':
-      throw new Error(
-        'auth.token: token authentication is not available in this version of Lading yet',
-      );
+      return tokenAccessController(auth);
   }
 }

@@ -7,6 +7,8 @@ import type { RegistryMetrics } from './metrics.js';
 
 export interface HttpAppParts {
   readonly router: Router;
+  /** Other services on the same port, each at its path (the token endpoint). */
+  readonly routes: readonly { readonly path: string; readonly router: Router }[];
   readonly logger: Logger;
   readonly metrics: RegistryMetrics;
   readonly health: StorageHealth;
@@ -38,6 +40,8 @@ export function createHttpApp(parts: HttpAppParts): Express {
   app.get('/debug/health', (_request, response) => {
     response.status(parts.health.healthy ? 200 : 503).json(parts.health.report());
   });
+  // Other services first: the token endpoint does not depend on the registry's storage.
+  for (const { path, router } of parts.routes) app.use(path, router);
   app.use((_request, response, next) => {
     if (parts.health.healthy) {
       next();

@@ -62,3 +62,16 @@ describe('docs/administration.md', function () {
     }
   });
 });
+
+describe('docs/token-auth.md', () => {
+  it('shows only configs that Lading accepts', async () => {
+    const text = await readFile(
+      fileURLToPath(new URL('../../../docs/token-auth.md', import.meta.url)),
+      'utf8',
+    );
+    const blocks = [...text.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(([, body = '']) => body);
+    expect(blocks.length).to.be.at.least(3);
+    for (const block of blocks)
+      expect(parseConfig(block, { env: {} }).config.version).to.equal('0.1');
+  });
+});

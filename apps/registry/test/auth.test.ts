@@ -131,19 +131,4 @@ describe('authentication schemes', function () {
       await lading.stop();
     }
   });
-
-  it('token: says plainly that it is not available yet', async () => {
-    const lading = await startLading({
-      config: withAuth(
-        '  token:\n    realm: https://auth.example.com/token\n    service: registry\n    issuer: auth\n    rootcertbundle: /nonexistent.pem\n',
-      ),
-    }).then(
-      async (started) => {
-        await started.stop();
-        return 'started';
-      },
-      (error: unknown) => String(error),
-    );
-    expect(lading).to.contain('auth.token: token authentication is not available');
-  });
 });

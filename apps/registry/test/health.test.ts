@@ -37,6 +37,7 @@ describe('the storage health check', () => {
       logger,
     );
     const app = createHttpApp({
+      routes: [],
       router: Router(),
       logger,
       metrics: new RegistryMetrics(),

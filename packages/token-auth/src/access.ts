@@ -5,6 +5,11 @@
  */
 export interface Access {
   readonly type: string;
+  /**
+   * The resource class of `repository(plugin)`, kept so it can be written
+   * back into a token; distribution v3 ignores it when matching access.
+   */
+  readonly class?: string;
   readonly name: string;
   readonly actions: readonly string[];
 }
@@ -36,7 +41,11 @@ export const allowAll: AccessController = {
   authorize: () => Promise.resolve({}),
 };
 
-/** `repository:group/app:pull,push`, the form of a token scope. */
+/** `repository:group/app:pull,push` (or `repository(plugin):…`), the form of a token scope. */
 export function formatAccess(access: Access): string {
-  return `${access.type}:${access.name}:${access.actions.join(',')}`;
+  const type =
+    access.class === undefined || access.class === ''
+      ? access.type
+      : `${access.type}(${access.class})`;
+  return `${type}:${access.name}:${access.actions.join(',')}`;
 }

@@ -37,3 +37,42 @@ export class AuthorizationError extends Error {
 export function isAuthorizationError(error: unknown): error is AuthorizationError {
   return typeof error === 'object' && error !== null && authErrorBrand in error;
 }
+
+const tokenErrorBrand = Symbol.for('@lading/token-auth/token-invalid');
+
+/** Why a token was refused; stable, for metrics and tests (the message is for people). */
+export type TokenInvalidReason =
+  | 'too_large'
+  | 'malformed'
+  | 'unsupported_algorithm'
+  | 'wrong_type'
+  | 'untrusted_key'
+  | 'untrusted_chain'
+  | 'bad_signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'wrong_service';
+
+/**
+ * A bearer or refresh token that may not be used. The registry answers it
+ * with 401 and `error="invalid_token"`; the token endpoint with
+ * `invalid_grant`. The message says why, never echoing the token itself.
+ */
+export class TokenInvalidError extends Error {
+  readonly [tokenErrorBrand] = true;
+
+  constructor(
+    readonly reason: TokenInvalidReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TokenInvalidError';
+  }
+}
+
+export function isTokenInvalidError(error: unknown): error is TokenInvalidError {
+  return typeof error === 'object' && error !== null && tokenErrorBrand in error;
+}

@@ -1,0 +1,366 @@
+import { execFileSync } from 'node:child_process';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomUUID,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { digestOf } from '@lading/oci';
+import {
+  createPodman,
+  ensureDebianPackages,
+  skopeo,
+  startDistribution,
+  writeOciLayout,
+} from '@lading/registry-peers';
+import { expect } from 'chai';
+import { freePort } from './support/free-port.js';
+import { startLading } from './support/lading-process.js';
+import { signingKey, usersFile } from './support/token-keys.js';
+
+const tokenService = (port: number) => `version: 0.1
+storage:
+  inmemory: {}
+http:
+  addr: 127.0.0.1:${String(port)}
+lading:
+  tokenservice:
+    issuer: lading-test
+    services: [registry.test]
+    key: {dir}/token.key
+    users: {dir}/users.json
+`;
+
+describe('tokens across registries', function () {
+  this.timeout(120_000);
+  before(() => ensureDebianPackages({ openssl: 'openssl' }));
+
+  it('CNCF distribution trusts tokens Lading issues: skopeo pushes and pulls through it', async () => {
+    const { key, certificate } = signingKey('rsa');
+    const work = await mkdtemp(join(tmpdir(), 'lading-token-dist-'));
+    const lading = await startLading({
+      config: tokenService(await freePort()),
+      files: { 'token.key': key, 'users.json': usersFile() },
+    });
+    await writeFile(join(work, 'token.pem'), certificate);
+    const distribution = await startDistribution({
+      rootDirectory: join(work, 'root'),
+      token: {
+        realm: `${lading.url}/jwt/auth`,
+        service: 'registry.test',
+        issuer: 'lading-test',
+        rootcertbundle: join(work, 'token.pem'),
+      },
+    });
+    try {
+      const image = await writeOciLayout(join(work, 'layout'), {
+        tag: '1',
+        layers: [{ files: { hello: 'through distribution' } }],
+      });
+      await skopeo([
+        'copy',
+        '--preserve-digests',
+        '--dest-tls-verify=false',
+        '--dest-creds',
+        'alice:alice password',
+        `oci:${join(work, 'layout')}:1`,
+        `docker://${distribution.host}/alice/app:1`,
+      ]);
+      const raw = await skopeo([
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        '--creds',
+        'bob:bob password',
+        `docker://${distribution.host}/alice/app:1`,
+      ]);
+      expect(digestOf(Buffer.from(raw.stdout))).to.equal(image.manifestDigest);
+      const refused = await skopeo([
+        'copy',
+        '--dest-tls-verify=false',
+        '--dest-creds',
+        'bob:bob password',
+        `oci:${join(work, 'layout')}:1`,
+        `docker://${distribution.host}/alice/app:2`,
+      ]).then(
+        () => 'pushed',
+        (error: unknown) => String(error),
+      );
+      expect(refused).to.match(/denied|unauthorized|authentication required/i);
+      const wrong = await skopeo([
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        '--creds',
+        'alice:wrong',
+        `docker://${distribution.host}/alice/app:1`,
+      ]).then(
+        () => 'read',
+        (error: unknown) => String(error),
+      );
+      expect(wrong).to.not.equal('read');
+    } finally {
+      await distribution.stop();
+      await lading.stop();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('Lading accepts tokens from an issuer it did not write, by kid and by x5c', async () => {
+    const pki = testPki();
+    const lading = await startLading({
+      config: `version: 0.1
+storage:
+  inmemory: {}
+http:
+  addr: 127.0.0.1:0
+auth:
+  token:
+    realm: https://forge.example.com/jwt/auth
+    service: registry.test
+    issuer: forge
+    rootcertbundle: {dir}/bundle.pem
+`,
+      files: { 'bundle.pem': `${pki.rootCertificate}${pki.rsaCertificate}` },
+    });
+    try {
+      const claims = (actions: string[]) => ({
+        iss: 'forge',
+        sub: 'carol',
+        aud: 'registry.test',
+        exp: Math.floor(Date.now() / 1000) + 300,
+        nbf: Math.floor(Date.now() / 1000) - 5,
+        iat: Math.floor(Date.now() / 1000),
+        jti: randomUUID(),
+        access: [{ type: 'repository', name: 'carol/app', actions }],
+      });
+      const byKid = jws(
+        {
+          alg: 'RS256',
+          typ: 'JWT',
+          kid: libtrustKeyIdFromSpec(createPublicKey(pki.rsaCertificate)),
+        },
+        claims(['pull']),
+        pki.rsaKey,
+      );
+      const byChain = jws(
+        {
+          alg: 'ES256',
+          typ: 'JWT',
+          x5c: [pem2der(pki.leafCertificate), pem2der(pki.intermediateCertificate)],
+        },
+        claims(['pull']),
+        pki.leafKey,
+      );
+      for (const [name, token] of [
+        ['kid', byKid],
+        ['x5c', byChain],
+      ] as const) {
+        const response = await fetch(`${lading.url}/v2/carol/app/tags/list`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(response.status, name).to.equal(404);
+        expect(
+          ((await response.json()) as { errors: { code: string }[] }).errors[0]?.code,
+          name,
+        ).to.equal('NAME_UNKNOWN');
+      }
+      const untrusted = jws(
+        { alg: 'ES256', typ: 'JWT', x5c: [pem2der(pki.leafCertificate)] },
+        claims(['pull']),
+        pki.leafKey,
+      );
+      expect(
+        (
+          await fetch(`${lading.url}/v2/carol/app/tags/list`, {
+            headers: { authorization: `Bearer ${untrusted}` },
+          })
+        ).status,
+        'x5c without its intermediate',
+      ).to.equal(401);
+    } finally {
+      await lading.stop();
+    }
+  });
+
+  it('podman logs in through the token flow, pushes and pulls', async () => {
+    const port = await freePort();
+    const { key, certificate } = signingKey();
+    const lading = await startLading({
+      config: `version: 0.1
+storage:
+  filesystem:
+    rootdirectory: {dir}/data
+http:
+  addr: 127.0.0.1:${String(port)}
+auth:
+  token:
+    realm: http://127.0.0.1:${String(port)}/jwt/auth
+    service: registry.test
+    issuer: lading-test
+    rootcertbundle: {dir}/token.pem
+lading:
+  tokenservice:
+    issuer: lading-test
+    key: {dir}/token.key
+    users: {dir}/users.json
+`,
+      files: { 'token.key': key, 'token.pem': certificate, 'users.json': usersFile() },
+    });
+    const podman = await createPodman();
+    const work = await mkdtemp(join(tmpdir(), 'lading-token-podman-'));
+    try {
+      await writeOciLayout(join(work, 'layout'), {
+        tag: '1',
+        layers: [{ files: { podman: 'token flow' } }],
+      });
+      await podman.login(lading.host, 'alice', 'alice password');
+      const id = await podman.pull(`oci:${join(work, 'layout')}:1`);
+      await podman.tag(id, `${lading.host}/alice/podman:1`);
+      const digest = await podman.push(
+        `${lading.host}/alice/podman:1`,
+        `${lading.host}/alice/podman:1`,
+      );
+      await podman.logout(lading.host);
+      await podman.login(lading.host, 'bob', 'bob password');
+      await podman.run(['rmi', '-f', id]);
+      const pulled = await podman.pull(`${lading.host}/alice/podman:1`);
+      expect(pulled).to.equal(id);
+      expect(await podman.imageDigest(`${lading.host}/alice/podman:1`)).to.equal(digest);
+      const push = await podman
+        .push(`${lading.host}/alice/podman:1`, `${lading.host}/alice/podman:2`)
+        .then(
+          () => 'pushed',
+          (error: unknown) => String(error),
+        );
+      expect(push, 'bob may not push to alice/').to.not.equal('pushed');
+    } finally {
+      await podman.dispose();
+      await lading.stop();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A JWS compact token, built from the spec with node:crypto alone. */
+function jws(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  key: KeyObject,
+): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode(header)}.${encode(payload)}`;
+  const ec = key.asymmetricKeyType === 'ec';
+  const signature = sign(
+    'sha256',
+    Buffer.from(input),
+    ec ? { key, dsaEncoding: 'ieee-p1363' } : key,
+  );
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+/** libtrust's key ID, from its description: base32 of the first 240 bits of sha256(SPKI DER), in groups of 4. */
+function libtrustKeyIdFromSpec(key: KeyObject): string {
+  const bytes = createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest()
+    .subarray(0, 30);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const byte of bytes) bits += byte.toString(2).padStart(8, '0');
+  const base32 = (bits.match(/.{5}/g) ?? []).map((chunk) => alphabet[parseInt(chunk, 2)]).join('');
+  return (base32.match(/.{4}/g) ?? []).join(':');
+}
+
+function pem2der(pem: string): string {
+  return pem.replace(/-----[^-]+-----|\s/g, '');
+}
+
+/** A root CA, an intermediate and an EC leaf under it, and a self-signed RSA signer. */
+function testPki() {
+  const directory = mkdtempSync(join(tmpdir(), 'lading-pki-'));
+  const run = (...args: string[]) =>
+    execFileSync('openssl', args, { cwd: directory, stdio: 'ignore' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  run(
+    'req',
+    '-x509',
+    ...ec,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Forge Root',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-keyout',
+    'root.key',
+    '-out',
+    'root.pem',
+  );
+  run(
+    'req',
+    ...ec,
+    '-subj',
+    '/CN=Forge Intermediate',
+    '-keyout',
+    'intermediate.key',
+    '-out',
+    'intermediate.csr',
+  );
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      "printf 'basicConstraints=critical,CA:TRUE\\n' > ca.ext && openssl x509 -req -in intermediate.csr -CA root.pem -CAkey root.key -CAcreateserial -days 1 -extfile ca.ext -out intermediate.pem",
+    ],
+    { cwd: directory, stdio: 'ignore' },
+  );
+  run('req', ...ec, '-subj', '/CN=Forge token signer', '-keyout', 'leaf.key', '-out', 'leaf.csr');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'intermediate.pem',
+    '-CAkey',
+    'intermediate.key',
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-out',
+    'leaf.pem',
+  );
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Forge RSA signer',
+    '-keyout',
+    'rsa.key',
+    '-out',
+    'rsa.pem',
+  );
+  const read = (name: string) => readFileSync(join(directory, name), 'utf8');
+  const pki = {
+    rootCertificate: read('root.pem'),
+    intermediateCertificate: read('intermediate.pem'),
+    leafCertificate: read('leaf.pem'),
+    leafKey: createPrivateKey(read('leaf.key')),
+    rsaCertificate: read('rsa.pem'),
+    rsaKey: createPrivateKey(read('rsa.key')),
+  };
+  rmSync(directory, { recursive: true, force: true });
+  return pki;
+}
