@@ -5,40 +5,10 @@ import {
   createTokenVerifier,
   libtrustKeyId,
   parseScopes,
-  type TokenVerifierOptions,
 } from '../src/index.js';
 import { pki } from './support/pki.js';
+import { claims, issuer, now, seconds, service, verifier } from './support/verifier-fixtures.js';
 import { derOf, signWith } from './support/tokens.js';
-
-const issuer = 'gitlab-issuer';
-const service = 'container_registry';
-// Whole seconds, so the leeway boundaries below are exact.
-const seconds = Math.floor(Date.now() / 1000);
-const now = new Date(seconds * 1000);
-
-function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    iss: issuer,
-    sub: 'alice',
-    aud: service,
-    iat: seconds,
-    nbf: seconds - 5,
-    exp: seconds + 300,
-    jti: 'j',
-    access: [{ type: 'repository', name: 'group/app', actions: ['pull'] }],
-    ...overrides,
-  };
-}
-
-function verifier(options: Partial<TokenVerifierOptions> = {}) {
-  return createTokenVerifier({
-    issuer,
-    service,
-    rootCertificates: pki().rsa.certPem,
-    now: () => now,
-    ...options,
-  });
-}
 
 describe('the token verifier', () => {
   describe('finds the signing key', () => {
