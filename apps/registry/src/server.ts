@@ -7,6 +7,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { composeRegistry, type Registry } from './compose.js';
 import { scheduleUploadPurging } from './purging.js';
+import { listenOptions, listeningUrl } from './listen-address.js';
 
 export interface RunningRegistry {
   readonly registry: Registry;
@@ -118,29 +119,18 @@ function tlsVersion(minimum: string): SecureVersion {
 
 /** Listens on `host:port`, `:port` (all interfaces) or a unix socket path; resolves with the URL. */
 function listen(server: Server, addr: string, net: string, scheme: string): Promise<string> {
+  const options = listenOptions(addr, net);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    const done = (): void => {
+    server.listen(options, () => {
       server.off('error', reject);
       const address = server.address();
-      if (typeof address === 'string' || address === null) {
-        resolve(`unix:${addr}`);
-        return;
-      }
-      const { address: host, port } = address;
-      const shown =
-        host === '::' || host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-      resolve(`${scheme}://${shown}:${String(port)}`);
-    };
-    if (net === 'unix') {
-      server.listen(addr, done);
-      return;
-    }
-    const colon = addr.lastIndexOf(':');
-    const host = addr.slice(0, colon).replace(/^\[|\]$/g, '');
-    const port = Number(addr.slice(colon + 1));
-    if (host === '') server.listen(port, done);
-    else server.listen(port, host, done);
+      resolve(
+        typeof address === 'string' || address === null
+          ? `unix:${addr}`
+          : listeningUrl(address, scheme),
+      );
+    });
   });
 }
 

@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { digestOf } from '@lading/oci';
 import { ensureDebianPackages } from '@lading/registry-peers';
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import { startLading } from './support/lading-process.js';
+import { withPki } from './support/pki.js';
 
 describe('operating the server', function () {
   this.timeout(90_000);
@@ -200,36 +200,10 @@ http:
   });
 });
 
-/** A self-signed certificate for 127.0.0.1, made with Debian's openssl. */
+/** A self-signed certificate for 127.0.0.1. */
 function selfSigned(): Record<string, Buffer> {
-  const directory = execFileSync('mktemp', ['-d']).toString().trim();
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(directory, 'key.pem'),
-      '-out',
-      join(directory, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const files = {
-    'cert.pem': execFileSync('cat', [join(directory, 'cert.pem')]),
-    'key.pem': execFileSync('cat', [join(directory, 'key.pem')]),
-  };
-  execFileSync('rm', ['-rf', directory]);
-  return files;
+  return withPki((pki) => {
+    pki.selfSigned('server', '/CN=127.0.0.1', { extensions: ['subjectAltName=IP:127.0.0.1'] });
+    return { 'cert.pem': pki.read('server.pem'), 'key.pem': pki.read('server.key') };
+  });
 }

@@ -3,36 +3,16 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOf } from '@lading/oci';
-import { ensureDebianPackages, skopeo, writeOciLayout } from '@lading/registry-peers';
+import {
+  ensureDebianPackages,
+  skopeo,
+  writeOciLayout,
+  freeLoopbackPort,
+} from '@lading/registry-peers';
 import { libtrustKeyId, parseChallenge } from '@lading/token-auth';
 import { expect } from 'chai';
 import { runLading, startLading, type LadingProcess } from './support/lading-process.js';
-import { freePort } from './support/free-port.js';
-import { basic, signingKey, usersFile } from './support/token-keys.js';
-
-/** A registry that is also its own token service, on a port chosen beforehand so the realm can name it. */
-function tokenConfig(port: number): string {
-  return `version: 0.1
-storage:
-  filesystem:
-    rootdirectory: {dir}/data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:${String(port)}
-auth:
-  token:
-    realm: http://127.0.0.1:${String(port)}/jwt/auth
-    service: registry.test
-    issuer: lading-test
-    rootcertbundle: {dir}/token.pem
-lading:
-  tokenservice:
-    issuer: lading-test
-    key: {dir}/token.key
-    users: {dir}/users.json
-`;
-}
+import { basic, selfServingTokenConfig, tokenServiceFiles } from './support/token-keys.js';
 
 async function token(lading: LadingProcess, scope: string, credentials?: string): Promise<string> {
   const response = await fetch(
@@ -51,10 +31,9 @@ describe('token authentication in the running server', function () {
 
   before(async () => {
     await ensureDebianPackages({ openssl: 'openssl' });
-    const { key, certificate } = signingKey();
     lading = await startLading({
-      config: tokenConfig(await freePort()),
-      files: { 'token.key': key, 'token.pem': certificate, 'users.json': usersFile() },
+      config: selfServingTokenConfig(await freeLoopbackPort()),
+      files: tokenServiceFiles(),
     });
   });
   after(() => lading.stop());

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   createHash,
   createPrivateKey,
@@ -7,7 +6,6 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +16,17 @@ import {
   skopeo,
   startDistribution,
   writeOciLayout,
+  freeLoopbackPort,
 } from '@lading/registry-peers';
 import { expect } from 'chai';
-import { freePort } from './support/free-port.js';
 import { startLading } from './support/lading-process.js';
-import { signingKey, usersFile } from './support/token-keys.js';
+import { withPki } from './support/pki.js';
+import {
+  selfServingTokenConfig,
+  signingKey,
+  tokenServiceFiles,
+  usersFile,
+} from './support/token-keys.js';
 
 const tokenService = (port: number) => `version: 0.1
 storage:
@@ -45,7 +49,7 @@ describe('tokens across registries', function () {
     const { key, certificate } = signingKey('rsa');
     const work = await mkdtemp(join(tmpdir(), 'lading-token-dist-'));
     const lading = await startLading({
-      config: tokenService(await freePort()),
+      config: tokenService(await freeLoopbackPort()),
       files: { 'token.key': key, 'users.json': usersFile() },
     });
     await writeFile(join(work, 'token.pem'), certificate);
@@ -190,28 +194,9 @@ auth:
   });
 
   it('podman logs in through the token flow, pushes and pulls', async () => {
-    const port = await freePort();
-    const { key, certificate } = signingKey();
     const lading = await startLading({
-      config: `version: 0.1
-storage:
-  filesystem:
-    rootdirectory: {dir}/data
-http:
-  addr: 127.0.0.1:${String(port)}
-auth:
-  token:
-    realm: http://127.0.0.1:${String(port)}/jwt/auth
-    service: registry.test
-    issuer: lading-test
-    rootcertbundle: {dir}/token.pem
-lading:
-  tokenservice:
-    issuer: lading-test
-    key: {dir}/token.key
-    users: {dir}/users.json
-`,
-      files: { 'token.key': key, 'token.pem': certificate, 'users.json': usersFile() },
+      config: selfServingTokenConfig(await freeLoopbackPort()),
+      files: tokenServiceFiles(),
     });
     const podman = await createPodman();
     const work = await mkdtemp(join(tmpdir(), 'lading-token-podman-'));
@@ -284,83 +269,20 @@ function pem2der(pem: string): string {
 
 /** A root CA, an intermediate and an EC leaf under it, and a self-signed RSA signer. */
 function testPki() {
-  const directory = mkdtempSync(join(tmpdir(), 'lading-pki-'));
-  const run = (...args: string[]) =>
-    execFileSync('openssl', args, { cwd: directory, stdio: 'ignore' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  run(
-    'req',
-    '-x509',
-    ...ec,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=Forge Root',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-keyout',
-    'root.key',
-    '-out',
-    'root.pem',
-  );
-  run(
-    'req',
-    ...ec,
-    '-subj',
-    '/CN=Forge Intermediate',
-    '-keyout',
-    'intermediate.key',
-    '-out',
-    'intermediate.csr',
-  );
-  execFileSync(
-    'sh',
-    [
-      '-c',
-      "printf 'basicConstraints=critical,CA:TRUE\\n' > ca.ext && openssl x509 -req -in intermediate.csr -CA root.pem -CAkey root.key -CAcreateserial -days 1 -extfile ca.ext -out intermediate.pem",
-    ],
-    { cwd: directory, stdio: 'ignore' },
-  );
-  run('req', ...ec, '-subj', '/CN=Forge token signer', '-keyout', 'leaf.key', '-out', 'leaf.csr');
-  run(
-    'x509',
-    '-req',
-    '-in',
-    'leaf.csr',
-    '-CA',
-    'intermediate.pem',
-    '-CAkey',
-    'intermediate.key',
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-out',
-    'leaf.pem',
-  );
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=Forge RSA signer',
-    '-keyout',
-    'rsa.key',
-    '-out',
-    'rsa.pem',
-  );
-  const read = (name: string) => readFileSync(join(directory, name), 'utf8');
-  const pki = {
-    rootCertificate: read('root.pem'),
-    intermediateCertificate: read('intermediate.pem'),
-    leafCertificate: read('leaf.pem'),
-    leafKey: createPrivateKey(read('leaf.key')),
-    rsaCertificate: read('rsa.pem'),
-    rsaKey: createPrivateKey(read('rsa.key')),
-  };
-  rmSync(directory, { recursive: true, force: true });
-  return pki;
+  return withPki((pki) => {
+    const ca = { extensions: ['basicConstraints=critical,CA:TRUE'] };
+    pki
+      .selfSigned('root', '/CN=Forge Root', ca)
+      .signed('intermediate', '/CN=Forge Intermediate', 'root', ca)
+      .signed('leaf', '/CN=Forge token signer', 'intermediate')
+      .selfSigned('rsa', '/CN=Forge RSA signer', { keyType: 'rsa' });
+    return {
+      rootCertificate: pki.text('root.pem'),
+      intermediateCertificate: pki.text('intermediate.pem'),
+      leafCertificate: pki.text('leaf.pem'),
+      leafKey: createPrivateKey(pki.text('leaf.key')),
+      rsaCertificate: pki.text('rsa.pem'),
+      rsaKey: createPrivateKey(pki.text('rsa.key')),
+    };
+  });
 }

@@ -11,6 +11,7 @@ export {
   type RunningDistribution,
 } from './distribution.js';
 export { sha256Digest } from './digest.js';
+export { freeLoopbackPort } from './free-port.js';
 export { bcryptHtpasswd } from './htpasswd.js';
 export { buildOciImage, type OciImageSpec, type WrittenImage } from './oci-image.js';
 export { readOciLayout, type ReadManifest } from './oci-layout-reader.js';

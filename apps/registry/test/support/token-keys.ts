@@ -1,38 +1,45 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
+import { withPki } from './pki.js';
 
-/** A token signing key and its self-signed certificate, made with Debian's openssl. */
-export function signingKey(curve: 'P-256' | 'rsa' = 'P-256'): { key: string; certificate: string } {
-  const directory = mkdtempSync(join(tmpdir(), 'lading-keys-'));
-  const algorithm = curve === 'rsa' ? ['rsa:2048'] : ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      ...algorithm,
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=token signer',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-    ],
-    { cwd: directory, stdio: 'ignore' },
-  );
-  const result = {
-    key: readFileSync(join(directory, 'key.pem'), 'utf8'),
-    certificate: readFileSync(join(directory, 'cert.pem'), 'utf8'),
-  };
-  rmSync(directory, { recursive: true, force: true });
-  return result;
+/** A token signing key and its self-signed certificate. */
+export function signingKey(keyType: 'ec' | 'rsa' = 'ec'): { key: string; certificate: string } {
+  return withPki((pki) => {
+    pki.selfSigned('token', '/CN=token signer', { keyType });
+    return { key: pki.text('token.key'), certificate: pki.text('token.pem') };
+  });
+}
+
+/**
+ * A registry that is also its own token service, on a port chosen beforehand so the realm can
+ * name it. It expects `token.key`, `token.pem` and `users.json` beside the config.
+ */
+export function selfServingTokenConfig(port: number): string {
+  return `version: 0.1
+storage:
+  filesystem:
+    rootdirectory: {dir}/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:${String(port)}
+auth:
+  token:
+    realm: http://127.0.0.1:${String(port)}/jwt/auth
+    service: registry.test
+    issuer: lading-test
+    rootcertbundle: {dir}/token.pem
+lading:
+  tokenservice:
+    issuer: lading-test
+    key: {dir}/token.key
+    users: {dir}/users.json
+`;
+}
+
+/** The files {@link selfServingTokenConfig} expects. */
+export function tokenServiceFiles(): Record<string, string> {
+  const { key, certificate } = signingKey();
+  return { 'token.key': key, 'token.pem': certificate, 'users.json': usersFile() };
 }
 
 /** The token service's users file: alice owns `alice/**` and pulls everything, bob only pulls. */
