@@ -3,15 +3,11 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOf } from '@lading/oci';
-import {
-  ensureDebianPackages,
-  skopeo,
-  writeOciLayout,
-  freeLoopbackPort,
-} from '@lading/registry-peers';
+import { ensureDebianPackages, freeLoopbackPort, writeOciLayout } from '@lading/registry-peers';
 import { libtrustKeyId, parseChallenge } from '@lading/token-auth';
 import { expect } from 'chai';
 import { runLading, startLading, type LadingProcess } from './support/lading-process.js';
+import { aliceAndBobThroughSkopeo } from './support/skopeo-token-flow.js';
 import { basic, selfServingTokenConfig, tokenServiceFiles } from './support/token-keys.js';
 
 async function token(lading: LadingProcess, scope: string, credentials?: string): Promise<string> {
@@ -113,36 +109,13 @@ describe('token authentication in the running server', function () {
         tag: '1',
         layers: [{ files: { a: 'token flow' } }],
       });
-      await skopeo([
-        'copy',
-        '--preserve-digests',
-        '--dest-tls-verify=false',
-        '--dest-creds',
-        'alice:alice password',
-        `oci:${join(work, 'layout')}:1`,
-        `docker://${lading.host}/alice/web:1`,
-      ]);
-      const raw = await skopeo([
-        'inspect',
-        '--raw',
-        '--tls-verify=false',
-        '--creds',
-        'bob:bob password',
-        `docker://${lading.host}/alice/web:1`,
-      ]);
-      expect(digestOf(Buffer.from(raw.stdout))).to.equal(image.manifestDigest);
-      const denied = await skopeo([
-        'copy',
-        '--dest-tls-verify=false',
-        '--dest-creds',
-        'bob:bob password',
-        `oci:${join(work, 'layout')}:1`,
-        `docker://${lading.host}/alice/web:2`,
-      ]).then(
-        () => 'pushed',
-        (error: unknown) => String(error),
+      const outcome = await aliceAndBobThroughSkopeo(
+        lading.host,
+        join(work, 'layout'),
+        'alice/web',
       );
-      expect(denied).to.not.equal('pushed');
+      expect(outcome.pulledDigest).to.equal(image.manifestDigest);
+      expect(outcome.bobPush).to.not.equal('pushed');
     } finally {
       await rm(work, { recursive: true, force: true });
     }

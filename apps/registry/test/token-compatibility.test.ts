@@ -9,18 +9,18 @@ import {
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { digestOf } from '@lading/oci';
 import {
   createPodman,
   ensureDebianPackages,
+  freeLoopbackPort,
   skopeo,
   startDistribution,
   writeOciLayout,
-  freeLoopbackPort,
 } from '@lading/registry-peers';
 import { expect } from 'chai';
 import { startLading } from './support/lading-process.js';
 import { withPki } from './support/pki.js';
+import { aliceAndBobThroughSkopeo } from './support/skopeo-token-flow.js';
 import {
   selfServingTokenConfig,
   signingKey,
@@ -67,36 +67,13 @@ describe('tokens across registries', function () {
         tag: '1',
         layers: [{ files: { hello: 'through distribution' } }],
       });
-      await skopeo([
-        'copy',
-        '--preserve-digests',
-        '--dest-tls-verify=false',
-        '--dest-creds',
-        'alice:alice password',
-        `oci:${join(work, 'layout')}:1`,
-        `docker://${distribution.host}/alice/app:1`,
-      ]);
-      const raw = await skopeo([
-        'inspect',
-        '--raw',
-        '--tls-verify=false',
-        '--creds',
-        'bob:bob password',
-        `docker://${distribution.host}/alice/app:1`,
-      ]);
-      expect(digestOf(Buffer.from(raw.stdout))).to.equal(image.manifestDigest);
-      const refused = await skopeo([
-        'copy',
-        '--dest-tls-verify=false',
-        '--dest-creds',
-        'bob:bob password',
-        `oci:${join(work, 'layout')}:1`,
-        `docker://${distribution.host}/alice/app:2`,
-      ]).then(
-        () => 'pushed',
-        (error: unknown) => String(error),
+      const outcome = await aliceAndBobThroughSkopeo(
+        distribution.host,
+        join(work, 'layout'),
+        'alice/app',
       );
-      expect(refused).to.match(/denied|unauthorized|authentication required/i);
+      expect(outcome.pulledDigest).to.equal(image.manifestDigest);
+      expect(outcome.bobPush).to.match(/denied|unauthorized|authentication required/i);
       const wrong = await skopeo([
         'inspect',
         '--raw',
