@@ -9,6 +9,12 @@ import { createRequire } from 'node:module';
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 // The child may run in any directory, so name the TypeScript loader by its full path.
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// tsx reads tsconfig.json from the working directory; name ours so the child compiles the
+// sources exactly as mocha does, or c8 merges coverage of two different compilations.
+const childEnvironment = {
+  ...process.env,
+  TSX_TSCONFIG_PATH: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
+};
 
 export interface LadingProcess {
   /** `http://127.0.0.1:PORT`. */
@@ -50,7 +56,7 @@ export async function startLading(options: LadingOptions = {}): Promise<LadingPr
   }
   const child = spawn(process.execPath, args, {
     cwd: options.cwd ?? directory,
-    env: { ...process.env, ...options.env },
+    env: { ...childEnvironment, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -101,7 +107,7 @@ export function runLading(
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...childEnvironment, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
