@@ -27,7 +27,7 @@ function runSuite(): Promise<{ report: MochaReport; exitCode: number | null }> {
       mocha,
       '--no-config',
       '--node-option',
-      'import=tsx',
+      'import=tsx/esm',
       '--reporter',
       'json',
       '--timeout',

@@ -76,6 +76,22 @@ describe('package manifests', () => {
     expect(dependencies).to.include.members(published.map(({ manifest }) => manifest.name));
   });
 
+  it("run every project's tests as ESM, failing on skipped or focused tests (ADR 0007, 0008)", () => {
+    const lax = projects
+      .filter(({ manifest }) => manifest.scripts?.test !== undefined)
+      .filter(({ directory }) => {
+        const path = `${repositoryRoot}${directory}/.mocharc.json`;
+        if (!existsSync(path)) return true;
+        const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+        return (
+          config['forbid-only'] !== true ||
+          config['forbid-pending'] !== true ||
+          JSON.stringify(config['node-option']) !== JSON.stringify(['import=tsx/esm'])
+        );
+      });
+    expect(lax.map(({ directory }) => directory)).to.deep.equal([]);
+  });
+
   it('tag every project for the module-boundary rules', () => {
     const untagged = projects.filter(({ manifest }) => (manifest.nx?.tags ?? []).length === 0);
     expect(untagged.map(({ manifest }) => manifest.name)).to.deep.equal([]);
