@@ -4,7 +4,7 @@ import { libtrustKeyId, parseChallenge } from '@lading/token-auth';
 import { expect } from 'chai';
 import { startLading, type LadingProcess } from './support/lading-process.js';
 import { withPki } from './support/pki.js';
-import { basic, signingKey, usersFile } from './support/token-keys.js';
+import { basic, selfServingTokenConfig, signingKey, usersFile } from './support/token-keys.js';
 
 /** The registry's answer to alice's token for pulling alice/app: 404 once the token is trusted. */
 async function pullWithToken(lading: LadingProcess, realm: string): Promise<number> {
@@ -41,39 +41,25 @@ describe('auth.token and lading.tokenservice settings in the running server', fu
       keys: [{ ...publicKey.export({ format: 'jwk' }), kid: libtrustKeyId(publicKey) }],
     };
     const lading = await startLading({
-      config: `version: 0.1
-storage:
-  inmemory: {}
-http:
-  addr: 127.0.0.1:${String(await freeLoopbackPort())}
-auth:
-  token:
-    realm: https://configured.example.com/jwt/auth
-    service: registry.test
-    issuer: lading-test
-    jwks: {dir}/jwks.json
-    autoredirect: true
-    autoredirectpath: /jwt/auth
-lading:
-  tokenservice:
-    issuer: lading-test
-    key: {dir}/token.key
-    users: {dir}/users.json
-`,
+      config: selfServingTokenConfig(await freeLoopbackPort(), {
+        trust: ['jwks: {dir}/jwks.json', 'autoredirect: true', 'autoredirectpath: /jwt/auth'],
+      }),
       files: { 'token.key': key, 'jwks.json': JSON.stringify(jwks), 'users.json': usersFile() },
     });
     try {
+      // The configured realm is plain http; behind a TLS proxy autoredirect must say https.
       const challenged = await fetch(`${lading.url}/v2/`, {
-        headers: { 'x-forwarded-proto': 'http' },
+        headers: { 'x-forwarded-proto': 'https' },
       });
       expect(challenged.status).to.equal(401);
       const realm = parseChallenge(challenged.headers.get('www-authenticate') ?? '')?.params.realm;
       expect(realm, 'the realm comes from Host and X-Forwarded-Proto').to.equal(
-        `${lading.url}/jwt/auth`,
+        `https://${lading.host}/jwt/auth`,
       );
-      expect(await pullWithToken(lading, realm ?? ''), 'a trusted token reaches the API').to.equal(
-        404,
-      );
+      expect(
+        await pullWithToken(lading, `${lading.url}/jwt/auth`),
+        'a trusted token reaches the API',
+      ).to.equal(404);
     } finally {
       await lading.stop();
     }
@@ -92,26 +78,11 @@ lading:
         key: pki.text('signer.key'),
       };
     });
-    const port = await freeLoopbackPort();
     const lading = await startLading({
-      config: `version: 0.1
-storage:
-  inmemory: {}
-http:
-  addr: 127.0.0.1:${String(port)}
-auth:
-  token:
-    realm: http://127.0.0.1:${String(port)}/jwt/auth
-    service: registry.test
-    issuer: lading-test
-    rootcertbundle: {dir}/root.pem
-lading:
-  tokenservice:
-    issuer: lading-test
-    key: {dir}/token.key
-    certificate: {dir}/chain.pem
-    users: {dir}/users.json
-`,
+      config: selfServingTokenConfig(await freeLoopbackPort(), {
+        trust: ['rootcertbundle: {dir}/root.pem'],
+        tokenService: ['certificate: {dir}/chain.pem'],
+      }),
       files: {
         'token.key': pki.key,
         'chain.pem': pki.chain,

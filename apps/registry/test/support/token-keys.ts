@@ -9,11 +9,22 @@ export function signingKey(keyType: 'ec' | 'rsa' = 'ec'): { key: string; certifi
   });
 }
 
+export interface SelfServingTokenOptions {
+  /** `auth.token` lines naming the keys to trust; default the service's own `token.pem`. */
+  readonly trust?: readonly string[];
+  /** `lading.tokenservice` lines besides issuer, key and users (e.g. `certificate`). */
+  readonly tokenService?: readonly string[];
+}
+
 /**
  * A registry that is also its own token service, on a port chosen beforehand so the realm can
- * name it. It expects `token.key`, `token.pem` and `users.json` beside the config.
+ * name it. It expects `token.key`, `users.json` and, by default, `token.pem` beside the config.
  */
-export function selfServingTokenConfig(port: number): string {
+export function selfServingTokenConfig(
+  port: number,
+  options: SelfServingTokenOptions = {},
+): string {
+  const indent = (lines: readonly string[]) => lines.map((line) => `    ${line}\n`).join('');
   return `version: 0.1
 storage:
   filesystem:
@@ -27,13 +38,12 @@ auth:
     realm: http://127.0.0.1:${String(port)}/jwt/auth
     service: registry.test
     issuer: lading-test
-    rootcertbundle: {dir}/token.pem
-lading:
+${indent(options.trust ?? ['rootcertbundle: {dir}/token.pem'])}lading:
   tokenservice:
     issuer: lading-test
     key: {dir}/token.key
     users: {dir}/users.json
-`;
+${indent(options.tokenService ?? [])}`;
 }
 
 /** The files {@link selfServingTokenConfig} expects. */
