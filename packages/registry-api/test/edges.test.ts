@@ -4,7 +4,7 @@ import { MediaType, digestOf } from '@lading/oci';
 import type { StorageDriver } from '@lading/storage-driver';
 import { createInMemoryDriver } from '@lading/storage-driver-inmemory';
 import { expect } from 'chai';
-import { errorCode, pushBlob, pushImage, startRegistry } from './support.js';
+import { errorCode, pushBlob, pushImage, pushManifestList, startRegistry } from './support.js';
 
 /** The in-memory driver, with some methods replaced. */
 function withOverrides(overrides: Partial<Record<keyof StorageDriver, unknown>>): StorageDriver {
@@ -111,25 +111,7 @@ describe('edges of the API', () => {
     const registry = await startRegistry();
     try {
       const arm = await pushImage(registry.url, 'team/app', 'arm');
-      const list = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: MediaType.dockerManifestList,
-          manifests: [
-            {
-              mediaType: MediaType.ociManifest,
-              digest: arm.digest,
-              size: arm.manifest.length,
-              platform: { architecture: 'arm64', os: 'linux' },
-            },
-          ],
-        }),
-      );
-      await fetch(`${registry.url}/v2/team/app/manifests/multi`, {
-        method: 'PUT',
-        headers: { 'content-type': MediaType.dockerManifestList },
-        body: list,
-      });
+      await pushManifestList(registry.url, 'team/app', 'multi', arm, 'arm64');
       const response = await fetch(`${registry.url}/v2/team/app/manifests/multi`, {
         headers: { accept: MediaType.dockerManifest },
       });

@@ -1,7 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { MediaType, digestOf, signSchema1 } from '@lading/oci';
 import { expect } from 'chai';
-import { errorCode, pushBlob, pushImage, startRegistry, type TestRegistry } from './support.js';
+import {
+  errorCode,
+  pushBlob,
+  pushImage,
+  pushManifestList,
+  startRegistry,
+  type TestRegistry,
+} from './support.js';
 
 const ociAccept = `${MediaType.ociManifest}, ${MediaType.ociIndex}, ${MediaType.dockerManifest}, ${MediaType.dockerManifestList}`;
 
@@ -69,25 +76,7 @@ describe('manifest endpoints', () => {
 
   it('serves the linux/amd64 image of a manifest list to a client that cannot read lists', async () => {
     const amd = await pushImage(registry.url, 'library/app', 'amd');
-    const list = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MediaType.dockerManifestList,
-        manifests: [
-          {
-            mediaType: MediaType.ociManifest,
-            digest: amd.digest,
-            size: amd.manifest.length,
-            platform: { architecture: 'amd64', os: 'linux' },
-          },
-        ],
-      }),
-    );
-    await fetch(`${registry.url}/v2/library/app/manifests/multi`, {
-      method: 'PUT',
-      headers: { 'content-type': MediaType.dockerManifestList },
-      body: list,
-    });
+    const list = await pushManifestList(registry.url, 'library/app', 'multi', amd, 'amd64');
     const old = await fetch(`${registry.url}/v2/library/app/manifests/multi`, {
       headers: { accept: `${MediaType.dockerManifest}, ${MediaType.ociManifest}` },
     });
@@ -95,7 +84,7 @@ describe('manifest endpoints', () => {
     const current = await fetch(`${registry.url}/v2/library/app/manifests/multi`, {
       headers: { accept: ociAccept },
     });
-    expect(current.headers.get('docker-content-digest')).to.equal(digestOf(list));
+    expect(current.headers.get('docker-content-digest')).to.equal(list);
   });
 
   it('answers missing references 400 MANIFEST_BLOB_UNKNOWN naming them, bad ones 400 MANIFEST_INVALID', async () => {

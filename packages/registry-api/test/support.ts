@@ -96,3 +96,35 @@ export async function pushImage(
     throw new Error(`manifest push answered ${String(response.status)}: ${await response.text()}`);
   return { digest: digestOf(manifest), manifest, layer, config };
 }
+
+/** Pushes a Docker manifest list holding one image for `linux/<architecture>`; returns its digest. */
+export async function pushManifestList(
+  url: string,
+  name: string,
+  reference: string,
+  image: { digest: string; manifest: Buffer },
+  architecture: string,
+): Promise<string> {
+  const list = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.dockerManifestList,
+      manifests: [
+        {
+          mediaType: MediaType.ociManifest,
+          digest: image.digest,
+          size: image.manifest.length,
+          platform: { architecture, os: 'linux' },
+        },
+      ],
+    }),
+  );
+  const response = await fetch(`${url}/v2/${name}/manifests/${reference}`, {
+    method: 'PUT',
+    headers: { 'content-type': MediaType.dockerManifestList },
+    body: list,
+  });
+  if (response.status !== 201)
+    throw new Error(`list push answered ${String(response.status)}: ${await response.text()}`);
+  return digestOf(list);
+}
