@@ -1,4 +1,4 @@
-import type { FileInfo } from '@lading/storage-driver';
+import type { FileInfo, WalkDecision } from '@lading/storage-driver';
 import { expect } from 'chai';
 import { expectStorageError, putFiles } from '../assertions.js';
 import type { SuiteContext } from '../context.js';
@@ -20,16 +20,26 @@ function describeEntry(context: SuiteContext, info: FileInfo): string {
   return info.isDir ? `${relative}/` : `${relative}:${String(info.size)}`;
 }
 
+/** Walks the seeded tree, describing each entry; `decide` answers the visitor's decision. */
+async function walkSeeded(
+  context: SuiteContext,
+  decide: (info: FileInfo) => WalkDecision | undefined | Promise<WalkDecision | undefined> = () =>
+    undefined,
+): Promise<string[]> {
+  const seen: string[] = [];
+  await context.driver.walk(context.dir, (info) => {
+    seen.push(describeEntry(context, info));
+    return decide(info);
+  });
+  return seen;
+}
+
 export function describeWalkTests(context: SuiteContext): void {
   describe('walk', () => {
     it('visits depth-first, directories before contents, siblings sorted', async () => {
       await seedTree(context);
       await context.eventually(async () => {
-        const seen: string[] = [];
-        await context.driver.walk(context.dir, (info) => {
-          seen.push(describeEntry(context, info));
-        });
-        expect(seen).to.deep.equal([
+        expect(await walkSeeded(context)).to.deep.equal([
           'a/',
           'a/b/',
           'a/b/c:3',
@@ -46,11 +56,9 @@ export function describeWalkTests(context: SuiteContext): void {
     it('skips a directory when the visitor says skip', async () => {
       await seedTree(context);
       await context.eventually(async () => {
-        const seen: string[] = [];
-        await context.driver.walk(context.dir, (info) => {
-          seen.push(describeEntry(context, info));
-          return info.isDir && info.path.endsWith('/b') ? 'skip' : undefined;
-        });
+        const seen = await walkSeeded(context, (info) =>
+          info.isDir && info.path.endsWith('/b') ? 'skip' : undefined,
+        );
         expect(seen).to.deep.equal([
           'a/',
           'a/b/',
@@ -67,9 +75,7 @@ export function describeWalkTests(context: SuiteContext): void {
     it('stops when the visitor says stop', async () => {
       await seedTree(context);
       await context.eventually(async () => {
-        const seen: string[] = [];
-        await context.driver.walk(context.dir, async (info) => {
-          seen.push(describeEntry(context, info));
+        const seen = await walkSeeded(context, async (info) => {
           await new Promise((resolve) => setImmediate(resolve));
           return info.path.endsWith('/b-c') ? 'stop' : undefined;
         });
