@@ -4,6 +4,12 @@ import { resourceKey } from './scope.js';
 /** Someone who signed in to the token endpoint. */
 export interface TokenPrincipal {
   readonly name: string;
+  /**
+   * Which credential signed in (a personal access token's id, say), opaque to
+   * the endpoint. A refresh token carries it, signed, and hands it back to
+   * `resolve`, so a refresh never widens what the first sign-in was allowed.
+   */
+  readonly credential?: string;
 }
 
 /**
@@ -22,9 +28,15 @@ export interface Authorizer {
   /**
    * The principal of an account by name, or `undefined` when it no longer
    * exists or may no longer sign in. Asked when a refresh token comes back,
-   * so a removed account cannot keep minting tokens with one.
+   * so a removed account (or a revoked credential) cannot keep minting
+   * tokens with one. `credential` is the principal's, as it signed in.
    */
-  resolve(name: string): Promise<TokenPrincipal | undefined>;
+  resolve(name: string, credential?: string): Promise<TokenPrincipal | undefined>;
+  /**
+   * How long tokens granted now should last, in seconds (a site setting a
+   * forge can change at run time); `undefined` or absent: the issuer's own.
+   */
+  tokenLifetimeSeconds?(): Promise<number | undefined>;
 }
 
 /**

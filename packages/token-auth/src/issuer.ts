@@ -44,6 +44,8 @@ export interface IssueRequest {
   readonly audience: string;
   /** What is granted: already the intersection of asked and allowed. */
   readonly access: readonly Access[];
+  /** This token's lifetime instead of the issuer's; at least 60 s. */
+  readonly lifetimeSeconds?: number;
 }
 
 export interface IssuedToken {
@@ -56,6 +58,8 @@ export interface IssuedToken {
 
 export interface RefreshTokenRequest {
   readonly subject: string;
+  /** The principal's `credential`, handed back to the authorizer on refresh. */
+  readonly credential?: string;
   /** The service the refresh token may fetch access tokens for. */
   readonly service: string;
   readonly lifetimeSeconds: number;
@@ -76,7 +80,7 @@ export interface TokenIssuer {
    */
   issueRefreshToken(request: RefreshTokenRequest): string;
   /** The subject of a refresh token this issuer made for `service`, or throws `TokenInvalidError`. */
-  verifyRefreshToken(token: string, service: string): { subject: string };
+  verifyRefreshToken(token: string, service: string): { subject: string; credential?: string };
 }
 
 /** Tokens must outlive the 60 s docker clients assume when `expires_in` is short or missing. */
@@ -98,11 +102,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   checkAlgorithm(privateKey, algorithm);
   if (options.issuer === '') throw new TypeError('issuer must not be empty');
   const lifetime = options.lifetimeSeconds ?? 300;
-  if (!Number.isInteger(lifetime) || lifetime < minLifetimeSeconds) {
-    throw new TypeError(
-      `lifetimeSeconds must be a whole number of at least ${String(minLifetimeSeconds)}`,
-    );
-  }
+  checkLifetime(lifetime);
   const keyId =
     options.keyId === 'thumbprint' ? jwkThumbprint(publicKey) : libtrustKeyId(publicKey);
   const x5c =
@@ -135,7 +135,9 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     publicKey,
     issue(request: IssueRequest): IssuedToken {
       if (request.audience === '') throw new TypeError('a token needs an audience');
-      const { iat, nbf, exp } = times(lifetime);
+      const tokenLifetime = request.lifetimeSeconds ?? lifetime;
+      checkLifetime(tokenLifetime);
+      const { iat, nbf, exp } = times(tokenLifetime);
       const claims: TokenClaims = {
         iss: issuer,
         sub: request.subject ?? '',
@@ -146,7 +148,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
         jti: randomUUID(),
         access: toAccessClaims(request.access),
       };
-      return { token: sign(claims, 'JWT'), expiresIn: lifetime, issuedAt: rfc3339(iat) };
+      return { token: sign(claims, 'JWT'), expiresIn: tokenLifetime, issuedAt: rfc3339(iat) };
     },
     jwks() {
       return {
@@ -164,6 +166,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
           ...times(request.lifetimeSeconds),
           jti: randomUUID(),
           token_use: 'refresh',
+          ...(request.credential === undefined ? {} : { credential: request.credential }),
         },
         refreshTokenType,
       );
@@ -172,6 +175,14 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       return verifyRefreshToken(token, { publicKey, algorithm, issuer, service, now: clock() });
     },
   };
+}
+
+function checkLifetime(seconds: number): void {
+  if (!Number.isInteger(seconds) || seconds < minLifetimeSeconds) {
+    throw new TypeError(
+      `lifetimeSeconds must be a whole number of at least ${String(minLifetimeSeconds)}`,
+    );
+  }
 }
 
 function defaultAlgorithm(key: KeyObject): SigningAlgorithm {

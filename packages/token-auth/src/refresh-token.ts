@@ -20,7 +20,10 @@ export interface RefreshTokenCheck {
  * tried, and the `refresh+jwt` type is required, so a bearer token (typed
  * `JWT`, audience a registry) can never be traded in for a refresh.
  */
-export function verifyRefreshToken(token: string, check: RefreshTokenCheck): { subject: string } {
+export function verifyRefreshToken(
+  token: string,
+  check: RefreshTokenCheck,
+): { subject: string; credential?: string } {
   const { header } = decodeJws(token);
   if (header.typ !== refreshTokenType) {
     throw new TokenInvalidError('wrong_type', 'not a refresh token');
@@ -45,5 +48,9 @@ export function verifyRefreshToken(token: string, check: RefreshTokenCheck): { s
   if (claims.service !== check.service) {
     throw new TokenInvalidError('wrong_service', 'refresh token is for another service');
   }
-  return { subject: claims.sub };
+  const credential: unknown = claims.credential;
+  if (credential !== undefined && typeof credential !== 'string') {
+    throw new TokenInvalidError('wrong_type', 'not a refresh token');
+  }
+  return credential === undefined ? { subject: claims.sub } : { subject: claims.sub, credential };
 }

@@ -82,15 +82,16 @@ export async function handleOAuthRequest(
       return;
     }
     let subject: string;
+    let credential: string | undefined;
     try {
-      ({ subject } = endpoint.issuer.verifyRefreshToken(refreshToken, service));
+      ({ subject, credential } = endpoint.issuer.verifyRefreshToken(refreshToken, service));
     } catch (error) {
       if (!isTokenInvalidError(error)) throw error;
       oauthError(response, 400, 'invalid_grant', error.message);
       return;
     }
     // Re-resolve the account: one removed since the refresh token was made gets nothing.
-    principal = await endpoint.authorizer.resolve(subject);
+    principal = await endpoint.authorizer.resolve(subject, credential);
     if (principal === undefined) {
       oauthError(
         response,
@@ -120,6 +121,7 @@ export async function handleOAuthRequest(
       ? {
           refresh_token: endpoint.issuer.issueRefreshToken({
             subject: principal.name,
+            ...(principal.credential === undefined ? {} : { credential: principal.credential }),
             service,
             lifetimeSeconds: endpoint.refreshTokenLifetimeSeconds,
           }),

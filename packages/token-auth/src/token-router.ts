@@ -56,9 +56,11 @@ export function createTokenRouter(options: TokenRouterOptions): Router {
         await options.authorizer.authorize(principal, requested),
         requested,
       );
+      const lifetimeSeconds = await options.authorizer.tokenLifetimeSeconds?.();
       const issued = options.issuer.issue({
         audience: service,
         access: granted,
+        ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }),
         ...(principal === undefined ? {} : { subject: principal.name }),
       });
       debug(

@@ -541,6 +541,45 @@ describe('the token endpoint', () => {
     }
   });
 
+  it("hands a principal's credential back to resolve on refresh, and takes its token lifetime", async () => {
+    const resolved: (string | undefined)[] = [];
+    const scoped: Authorizer = {
+      authenticate: (name) => Promise.resolve({ name, credential: 'pat:7' }),
+      authorize: (_principal, requested) => Promise.resolve([...requested]),
+      resolve: (name, credential) => {
+        resolved.push(credential);
+        return Promise.resolve(credential === 'pat:7' ? { name, credential } : undefined);
+      },
+      tokenLifetimeSeconds: () => Promise.resolve(900),
+    };
+    const running = await serve({ issuer, authorizer: scoped });
+    try {
+      const form = { service, client_id: 'test', scope: 'repository:a:pull' };
+      const first = await post(
+        { ...form, grant_type: 'password', username: 'u', password: 'p', access_type: 'offline' },
+        running.url,
+      );
+      expect(first.body.expires_in).to.equal(900);
+      const claims = decodeToken(String(first.body.access_token)).payload;
+      expect(Number(claims.exp) - Number(claims.iat)).to.equal(900);
+      expect(decodeToken(String(first.body.refresh_token)).payload.credential).to.equal('pat:7');
+      const refreshed = await post(
+        { ...form, grant_type: 'refresh_token', refresh_token: String(first.body.refresh_token) },
+        running.url,
+      );
+      expect(refreshed.status).to.equal(200);
+      expect(resolved).to.deep.equal(['pat:7']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('refuses a per-token lifetime under a minute', () => {
+    expect(() => issuer.issue({ audience: service, access: [], lifetimeSeconds: 59 })).to.throw(
+      /at least 60/,
+    );
+  });
+
   it('answers 500 without detail when the authorizer fails, telling only onServerError', async () => {
     const failing: Authorizer = {
       authenticate: () => Promise.reject(new Error('ldap down: password=wonderland')),
