@@ -1,0 +1,135 @@
+import type { Access, Authorizer, TokenPrincipal } from '@lading/token-auth';
+import type { ProjectsModel } from './model.js';
+import { allowedActions, type RegistryAction, type Subject } from './permissions.js';
+import { deployTokenPrefix, personalAccessTokenPrefix } from './secrets.js';
+
+const everything: readonly RegistryAction[] = ['pull', 'push', 'delete'];
+
+/**
+ * The forge's policy behind the token endpoint: users sign in with their
+ * password, a personal access token, or (as the token's user name) a deploy
+ * token; what they get follows `allowedActions` for the project that holds
+ * each repository. Every answer reads the database afresh, so blocking a
+ * user, revoking a token or switching the registry off takes effect on the
+ * next token.
+ */
+export function createProjectsAuthorizer(model: ProjectsModel): Authorizer {
+  return {
+    async authenticate(username, password) {
+      if (password.startsWith(personalAccessTokenPrefix)) {
+        const token = await model.accessTokens.findUsable(password);
+        if (token?.username !== username) return undefined;
+        const user = await model.users.find(username);
+        return user === undefined || user.blocked
+          ? undefined
+          : { name: username, credential: `pat:${token.id}` };
+      }
+      if (password.startsWith(deployTokenPrefix)) {
+        const token = await model.deployTokens.findUsable(username, password);
+        return token === undefined
+          ? undefined
+          : { name: username, credential: `deploy:${token.id}` };
+      }
+      const user = await model.users.authenticate(username, password);
+      return user === undefined ? undefined : { name: user.username, credential: 'password' };
+    },
+
+    async resolve(name, credential) {
+      const subject = await subjectOf(model, {
+        name,
+        ...(credential === undefined ? {} : { credential }),
+      });
+      return subject === undefined ? undefined : { name, credential: credential ?? 'password' };
+    },
+
+    async authorize(principal, requested) {
+      const settings = await model.settings.get();
+      if (!settings.registryEnabled) return [];
+      const subject =
+        principal === undefined
+          ? { kind: 'anonymous' as const }
+          : await subjectOf(model, principal);
+      if (subject === undefined) return [];
+      const granted: Access[] = [];
+      for (const access of requested) {
+        const actions = await actionsFor(model, subject, access);
+        const given = access.actions.filter((action) =>
+          action === '*'
+            ? everything.every((each) => actions.includes(each))
+            : actions.includes(action as RegistryAction),
+        );
+        if (given.length > 0) granted.push({ ...access, actions: given });
+      }
+      return granted;
+    },
+
+    async tokenLifetimeSeconds() {
+      return (await model.settings.get()).tokenLifetimeSeconds;
+    },
+  };
+}
+
+/** Who signed in, as the permission table sees them, or `undefined` when they may no longer. */
+async function subjectOf(
+  model: ProjectsModel,
+  principal: TokenPrincipal,
+): Promise<SubjectWithUser | undefined> {
+  const [kind, id] = (principal.credential ?? 'password').split(':');
+  if (kind === 'deploy') {
+    const token = await model.deployTokens.usable(Number(id));
+    if (token?.username !== principal.name) return undefined;
+    return { kind: 'deploy-token', projectId: token.projectId, scopes: token.scopes };
+  }
+  const user = await model.users.find(principal.name);
+  if (user === undefined || user.blocked) return undefined;
+  if (kind === 'pat') {
+    const token = await model.accessTokens.usable(Number(id));
+    if (token?.userId !== user.id) return undefined;
+    return { kind: 'user', admin: user.admin, scopes: token.scopes, userId: user.id };
+  }
+  if (kind !== 'password') return undefined;
+  return { kind: 'user', admin: user.admin, userId: user.id };
+}
+
+type SubjectWithUser =
+  Exclude<Subject, { kind: 'user' }> | (Extract<Subject, { kind: 'user' }> & { userId: number });
+
+async function actionsFor(
+  model: ProjectsModel,
+  subject: SubjectWithUser,
+  access: Access,
+): Promise<RegistryAction[]> {
+  if (access.type === 'registry') {
+    // The catalog lists every repository of every project: admins only.
+    return access.name === 'catalog' && subject.kind === 'user' && subject.admin
+      ? [...everything]
+      : [];
+  }
+  if (access.type !== 'repository') return [];
+  const project = await model.namespaces.projectOf(access.name);
+  const settings = await model.settings.get();
+  if (project === undefined) {
+    // A repository no project holds (left from before, or pushed by hand): only admins reach it.
+    if (subject.kind !== 'user' || !subject.admin) return [];
+    return allowedActions(subject, {
+      projectId: -1,
+      visibility: 'private',
+      projectRegistryEnabled: true,
+      siteRegistryEnabled: settings.registryEnabled,
+    });
+  }
+  const role =
+    subject.kind === 'user'
+      ? await model.members.effectiveRole(subject.userId, await model.namespaces.lineage(project))
+      : undefined;
+  return allowedActions(
+    subject.kind === 'user' && role !== undefined ? { ...subject, role } : subject,
+    {
+      projectId: project.id,
+      visibility: project.visibility,
+      projectRegistryEnabled:
+        project.containerRegistryEnabled && project.registryDisabledReason === undefined,
+      siteRegistryEnabled: settings.registryEnabled,
+    },
+  );
+}

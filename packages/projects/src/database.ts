@@ -1,0 +1,75 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { ProjectsError } from './errors.js';
+import { migrationProvider, type Dialect } from './migrations.js';
+import type { Tables } from './schema.js';
+
+/** Where the model is kept. */
+export type DatabaseOptions =
+  | {
+      readonly dialect: 'sqlite';
+      /** A file (created owner-only if missing), or `:memory:` for tests. */
+      readonly path: string;
+    }
+  | {
+      readonly dialect: 'postgres';
+      /** `postgres://user:password@host:5432/database` (libpq URL, `?sslmode=…` understood by `pg`). */
+      readonly connectionString: string;
+      /** Pool size. Default 10. */
+      readonly maxConnections?: number;
+    };
+
+/** An open database with its schema brought up to date. */
+export interface ProjectsDatabase {
+  readonly dialect: Dialect;
+  readonly db: Kysely<Tables>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database and runs every migration it has not had yet. Several
+ * registry nodes may start at once against one PostgreSQL: Kysely's migrator
+ * takes a lock, so each migration runs exactly once.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<ProjectsDatabase> {
+  const db = new Kysely<Tables>({ dialect: dialectOf(options) });
+  const migrator = new Migrator({ db, provider: migrationProvider(options.dialect) });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    await db.destroy();
+    throw new ProjectsError('UNAVAILABLE', `the projects database could not be migrated`, {
+      cause: error,
+    });
+  }
+  return { dialect: options.dialect, db, close: () => db.destroy() };
+}
+
+function dialectOf(options: DatabaseOptions): SqliteDialect | PostgresDialect {
+  if (options.dialect === 'postgres') {
+    return new PostgresDialect({
+      pool: new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.maxConnections ?? 10,
+      }),
+    });
+  }
+  return new SqliteDialect({ database: () => Promise.resolve(openSqlite(options.path)) });
+}
+
+function openSqlite(path: string): SQLite.Database {
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    // Password and token hashes live here: create it readable by its owner only.
+    closeSync(openSync(path, 'a', 0o600));
+  }
+  const database = new SQLite(path);
+  // WAL lets the CLI read while the server writes; FULL syncs every commit, so a crash loses none.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return database;
+}
