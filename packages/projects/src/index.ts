@@ -36,3 +36,9 @@ export {
   minPasswordLength,
 } from './secrets.js';
 export { createProjectsAuthorizer } from './authorizer.js';
+export type { ContainerRepositories, TagDetails } from './repositories.js';
+export { parseAge, tagsToDelete } from './cleanup.js';
+export type { CleanupRules } from './cleanup.js';
+export { createProjectsApi } from './api/router.js';
+export type { ProjectsApiOptions } from './api/router.js';
+export { registryDisabledNote } from './api/admin-routes.js';
