@@ -16,6 +16,7 @@ export type {
   HttpHealthCheck,
   LadingConfig,
   TokenServiceConfig,
+  ProjectsConfig,
   LetsEncryptConfig,
   LoadedConfig,
   LogConfig,

@@ -213,11 +213,23 @@ export interface CompatibilityConfig {
   readonly schema1: { readonly enabled: boolean; readonly signingkeyfile?: string };
 }
 
-/** Reserved for Lading's own settings; empty until one exists. */
 /** `lading`: Lading's own settings, apart from distribution's keys. */
 export interface LadingConfig {
   /** Present when this server also issues Docker tokens. */
   readonly tokenservice?: TokenServiceConfig;
+  /** Present when users, groups and projects decide who gets which token. */
+  readonly projects?: ProjectsConfig;
+}
+
+/** `lading.projects`: the forge model (`@lading/projects`) and its REST API. */
+export interface ProjectsConfig {
+  /** Exactly one: a SQLite file, or a PostgreSQL connection URL. */
+  readonly database:
+    { readonly sqlite: string } | { readonly postgres: string; readonly maxconnections: number };
+  /** Where the REST API is mounted (default `/api/v1`). */
+  readonly apipath: string;
+  /** bcrypt cost of new password hashes (default 12; 4 to 15). */
+  readonly bcryptcost: number;
 }
 
 /** `lading.tokenservice`: the Docker token endpoint served beside the registry. */
@@ -236,8 +248,8 @@ export interface TokenServiceConfig {
   readonly lifetime: number;
   /** Refresh-token lifetime, ms (default 30 days). */
   readonly refreshlifetime: number;
-  /** JSON file of users (bcrypt hashes) and access rules. */
-  readonly users: string;
+  /** JSON file of users (bcrypt hashes) and access rules; absent when `lading.projects` decides. */
+  readonly users?: string;
 }
 
 export interface LoadedConfig {

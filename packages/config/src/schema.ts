@@ -218,11 +218,15 @@ export const configurationSchema: StructShape = struct({
   compatibility: struct({
     schema1: struct({ signingkeyfile: goName('TRUSTKEY', scalar), enabled: scalar }),
   }),
-  // Lading's own settings live here, apart from distribution's keys; none exist yet.
+  // Lading's own settings live here, apart from distribution's keys.
   lading: struct({
     tokenservice: struct({
       ...scalars('path', 'issuer', 'key', 'certificate', 'lifetime', 'refreshlifetime', 'users'),
       services: list(scalar),
+    }),
+    projects: struct({
+      database: struct(scalars('sqlite', 'postgres', 'maxconnections')),
+      ...scalars('apipath', 'bcryptcost'),
     }),
   }),
 });

@@ -3,7 +3,9 @@ import type {
   AuthConfig,
   CompatibilityConfig,
   LadingConfig,
+  ProjectsConfig,
   RegistryConfig,
+  TokenServiceConfig,
 } from '../registry-config.js';
 import { withoutUndefined } from '../tree.js';
 
@@ -41,8 +43,18 @@ export function readRedis(root: Fields): Readonly<Record<string, unknown>> | und
 /** `lading`: Lading's own settings; checkKeys refuses any key it does not know. */
 export function readLading(root: Fields, auth: AuthConfig): LadingConfig {
   const lading = root.child('lading');
-  if (!lading.has('tokenservice')) return {};
-  const service = lading.child('tokenservice');
+  const projects = lading.has('projects') ? readProjects(lading.child('projects')) : undefined;
+  const tokenservice = lading.has('tokenservice')
+    ? readTokenService(lading.child('tokenservice'), auth, projects !== undefined)
+    : undefined;
+  return withoutUndefined({ tokenservice, projects });
+}
+
+function readTokenService(
+  service: Fields,
+  auth: AuthConfig,
+  withProjects: boolean,
+): TokenServiceConfig {
   const services = service.strings('services');
   const fallback = auth.kind === 'token' ? [auth.service] : [];
   const audiences = services.length > 0 ? services : fallback;
@@ -54,16 +66,47 @@ export function readLading(root: Fields, auth: AuthConfig): LadingConfig {
   }
   const path = service.string('path', '/jwt/auth');
   if (!path.startsWith('/')) throw service.invalid('path', 'a path starting with "/"');
+  const users = withProjects ? service.optionalString('users') : service.requiredString('users');
+  if (withProjects && users !== undefined) {
+    throw service.invalid(
+      'users',
+      'nothing: lading.projects decides who gets tokens; a users file would be a second policy',
+    );
+  }
+  return withoutUndefined({
+    path,
+    issuer: service.requiredString('issuer'),
+    services: audiences,
+    key: service.requiredString('key'),
+    certificate: service.optionalString('certificate'),
+    lifetime: service.duration('lifetime', 5 * 60 * 1000),
+    refreshlifetime: service.duration('refreshlifetime', 30 * 24 * 3600 * 1000),
+    users,
+  });
+}
+
+function readProjects(projects: Fields): ProjectsConfig {
+  const database = projects.child('database');
+  const sqlite = database.optionalString('sqlite');
+  const postgres = database.optionalString('postgres');
+  if ((sqlite === undefined) === (postgres === undefined)) {
+    throw projects.invalid('database', 'exactly one of sqlite (a file) or postgres (a URL)');
+  }
+  if (postgres !== undefined && !/^postgres(ql)?:\/\//.test(postgres)) {
+    throw database.invalid('postgres', 'a URL like postgres://user:password@host:5432/database');
+  }
+  const apipath = projects.string('apipath', '/api/v1');
+  if (!/^\/[A-Za-z0-9/_.-]*[A-Za-z0-9_.-]$/.test(apipath)) {
+    throw projects.invalid('apipath', 'a path starting with "/", such as /api/v1');
+  }
+  const bcryptcost = projects.integer('bcryptcost', 12, 4);
+  if (bcryptcost > 15) throw projects.invalid('bcryptcost', 'a whole number from 4 to 15');
   return {
-    tokenservice: withoutUndefined({
-      path,
-      issuer: service.requiredString('issuer'),
-      services: audiences,
-      key: service.requiredString('key'),
-      certificate: service.optionalString('certificate'),
-      lifetime: service.duration('lifetime', 5 * 60 * 1000),
-      refreshlifetime: service.duration('refreshlifetime', 30 * 24 * 3600 * 1000),
-      users: service.requiredString('users'),
-    }),
+    database:
+      postgres === undefined
+        ? { sqlite: sqlite ?? '' }
+        : { postgres, maxconnections: database.integer('maxconnections', 10, 1) },
+    apipath,
+    bcryptcost,
   };
 }
