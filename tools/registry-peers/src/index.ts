@@ -1,8 +1,10 @@
 export {
   aptInstallCommand,
   ensureDebianPackages,
+  ensureDebianRequirements,
   MissingDebianPackagesError,
   type DebianPackageOptions,
+  type DebianRequirement,
 } from './debian-packages.js';
 export type { TokenAuthSettings } from './distribution-config.js';
 export {
@@ -23,6 +25,7 @@ export {
 } from './oci-layout-writer.js';
 export { ociMediaTypes, refNameAnnotation, type OciDescriptor } from './oci-media-types.js';
 export { createPodman, type Podman, type PodmanOptions } from './podman.js';
+export { startPostgres, type PostgresOptions, type RunningPostgres } from './postgres.js';
 export { CommandFailedError, type CommandOutput } from './run-command.js';
 export { copyImage, inspectRaw, skopeo, type CopyImageOptions } from './skopeo.js';
 export { ustarArchive } from './ustar.js';

@@ -10,15 +10,17 @@ export function closedPromise(child: ChildProcess): Promise<void> {
 }
 
 /**
- * SIGTERM, then SIGKILL if `child` is still running after `killAfterMs`; resolves once `closed`
- * (from closedPromise) has, so the caller has all the output and the port is free again.
+ * SIGTERM (or `signal`: postgres shuts down fast on SIGINT, but on SIGTERM waits for every
+ * client to leave), then SIGKILL if `child` is still running after `killAfterMs`; resolves once
+ * `closed` (from closedPromise) has, so the caller has all the output and the port is free again.
  */
 export async function stopChild(
   child: ChildProcess,
   closed: Promise<void>,
   killAfterMs = 5_000,
+  signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   try {
     await closed;

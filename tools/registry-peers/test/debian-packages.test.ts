@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   aptInstallCommand,
   ensureDebianPackages,
+  ensureDebianRequirements,
   MissingDebianPackagesError,
   type DebianPackageOptions,
 } from '../src/index.js';
@@ -121,5 +122,125 @@ describe('ensureDebianPackages', () => {
     expect(aptInstallCommand(['a', 'b'])).to.equal(
       'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y a b',
     );
+  });
+});
+
+describe('ensureDebianRequirements', () => {
+  /** A requirement that is there once `installed` holds it, and counts how often it was asked. */
+  function requirement(installed: Set<string>, debianPackage: string) {
+    let asked = 0;
+    return {
+      description: `${debianPackage} server (/usr/lib/${debianPackage}/<major>/bin)`,
+      debianPackage,
+      isPresent: () => {
+        asked += 1;
+        return Promise.resolve(installed.has(debianPackage));
+      },
+      asked: () => asked,
+    };
+  }
+
+  /** fakeMachine's options, where "installing" a package adds it to `installed`. */
+  function installing(installed: Set<string>, machine = fakeMachine([])) {
+    const run = machine.options.run!;
+    const options: DebianPackageOptions = {
+      ...machine.options,
+      run: async (command, args, env) => {
+        await run(command, args, env);
+        if (args[0] === 'install') for (const name of args.slice(2)) installed.add(name);
+      },
+    };
+    return { ...machine, options };
+  }
+
+  it('asks the predicate, not PATH, and does nothing when it holds', async () => {
+    const present = requirement(new Set(['postgresql']), 'postgresql');
+    await ensureDebianRequirements([present], {
+      isRoot: () => false,
+      run: () => Promise.reject(new Error('must not run apt-get')),
+      log: (line) => expect.fail(`must not log: ${line}`),
+    });
+    expect(present.asked()).to.equal(1);
+  });
+
+  it('as root, installs what is missing and checks the predicate again', async () => {
+    const installed = new Set<string>();
+    const machine = installing(installed);
+    const postgres = requirement(installed, 'postgresql');
+    await ensureDebianRequirements(
+      [postgres, requirement(installed, 'postgresql')],
+      machine.options,
+    );
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    expect(machine.calls).to.deep.equal([
+      { command: 'apt-get', args: ['update'], env },
+      { command: 'apt-get', args: ['install', '-y', 'postgresql'], env },
+    ]);
+    expect(postgres.asked()).to.equal(2);
+  });
+
+  it('tells a non-root user what is missing without claiming it is a command', async () => {
+    try {
+      await ensureDebianRequirements([requirement(new Set(), 'postgresql')], {
+        isRoot: () => false,
+      });
+      expect.fail('must throw');
+    } catch (error) {
+      expect(error).to.be.instanceOf(MissingDebianPackagesError);
+      const { message, missing } = error as MissingDebianPackagesError;
+      expect(message).to.match(
+        /^Not installed: postgresql server \(\/usr\/lib\/postgresql\/<major>\/bin\) \(Debian package postgresql\)\. Only root/,
+      );
+      expect(message).to.not.include('PATH');
+      expect(message).to.include(
+        "sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql'",
+      );
+      expect(missing).to.deep.equal({
+        'postgresql server (/usr/lib/postgresql/<major>/bin)': 'postgresql',
+      });
+    }
+  });
+
+  it('names commands and other requirements apart in one message', () => {
+    const error = new MissingDebianPackagesError(
+      { psql: 'postgresql-client', 'a server': 'postgresql' },
+      'sudo …',
+      ['psql'],
+    );
+    expect(error.message).to.equal(
+      'Not on PATH: psql (Debian package postgresql-client). ' +
+        'Not installed: a server (Debian package postgresql). ' +
+        'Only root can install them; run as root:\n  sudo …',
+    );
+  });
+
+  it('fails when the package did not bring it', async () => {
+    const machine = fakeMachine([]);
+    try {
+      await ensureDebianRequirements([requirement(new Set(), 'postgresql')], machine.options);
+      expect.fail('must throw');
+    } catch (error) {
+      expect(String(error)).to.include(
+        'apt-get install -y postgresql succeeded, but these are still not installed: ' +
+          'postgresql server (/usr/lib/postgresql/<major>/bin)',
+      );
+    }
+  });
+
+  it('queues with ensureDebianPackages, so apt-get never runs twice at once', async () => {
+    const installed = new Set<string>();
+    const machine = installing(installed, fakeMachine([], ['skopeo']));
+    await Promise.all([
+      ensureDebianPackages({ skopeo: 'skopeo' }, machine.options),
+      ensureDebianRequirements([requirement(installed, 'postgresql')], machine.options),
+      ensureDebianRequirements([requirement(installed, 'postgresql')], machine.options),
+    ]);
+    expect(machine.calls.map((call) => call.args.join(' '))).to.deep.equal([
+      'update',
+      'install -y skopeo',
+      'update',
+      'install -y postgresql',
+    ]);
+    expect(machine.overlapped()).to.equal(false);
   });
 });
