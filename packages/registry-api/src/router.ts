@@ -126,6 +126,8 @@ async function dispatch(
     {
       method: request.method,
       headers: request.headers,
+      // Express's own `secure` ignores X-Forwarded-Proto unless "trust proxy" is set.
+      protocol: 'encrypted' in request.socket ? 'https' : 'http',
       ...(request.socket.remoteAddress === undefined
         ? {}
         : { remoteAddress: request.socket.remoteAddress }),

@@ -20,6 +20,8 @@ export interface AuthRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly remoteAddress?: string;
+  /** How the request reached this server (TLS or not), before any proxy headers. */
+  readonly protocol?: 'http' | 'https';
 }
 
 /** Who made an authorized request; `name` is absent for anonymous access. */

@@ -16,8 +16,9 @@ export interface TokenAccessControllerOptions {
   readonly verifier: TokenVerifier;
   /**
    * `autoredirect` (distribution v3): build the realm from the request's
-   * `Host` and `X-Forwarded-Proto` (default https) plus `path` (default
-   * `/auth/token`), for a token endpoint served by the same host.
+   * `Host` and `X-Forwarded-Proto` (else the request's own `protocol`, else
+   * https) plus `path` (default `/auth/token`), for a token endpoint served
+   * by the same host.
    */
   readonly autoredirect?: { readonly path?: string };
 }
@@ -47,7 +48,8 @@ export function createTokenAccessController(
     // A Host that is not a plain host[:port] would make a misleading realm; keep the configured one.
     if (host === undefined || !hostPattern.test(host)) return options.realm;
     const forwarded = single(request.headers['x-forwarded-proto'])?.split(',')[0]?.trim();
-    const scheme = forwarded === 'http' || forwarded === 'https' ? forwarded : 'https';
+    const scheme =
+      forwarded === 'http' || forwarded === 'https' ? forwarded : (request.protocol ?? 'https');
     return `${scheme}://${host}${redirectPath}`;
   }
 

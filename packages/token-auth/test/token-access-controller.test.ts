@@ -242,6 +242,21 @@ describe('the token access controller', () => {
       expect(proxied.params.realm).to.equal('http://registry.example.com/auth/token');
     });
 
+    it('falls back to the protocol the request came in on, under X-Forwarded-Proto', async () => {
+      const { controller } = setup({ autoredirect: { path: '/jwt/auth' } });
+      const plain = { ...request({ host: '127.0.0.1:5000' }), protocol: 'http' as const };
+      expect((await refusal(controller, plain, [])).params.realm).to.equal(
+        'http://127.0.0.1:5000/jwt/auth',
+      );
+      const proxied = {
+        ...request({ host: 'registry.example.com', 'x-forwarded-proto': 'https' }),
+        protocol: 'http' as const,
+      };
+      expect((await refusal(controller, proxied, [])).params.realm).to.equal(
+        'https://registry.example.com/jwt/auth',
+      );
+    });
+
     it('takes the path, and keeps the configured realm for a missing or odd Host', async () => {
       const { controller } = setup({ autoredirect: { path: '/jwt/auth' } });
       const custom = await refusal(
