@@ -1,7 +1,8 @@
+import { validateRepositoryName } from '@lading/oci';
 import type { StorageDriver } from '@lading/storage-driver';
 import { listNames } from './listing.js';
 import { assertPageSize, type PageRequest } from './pagination.js';
-import { repositoriesPath } from './paths.js';
+import { repositoriesPath, repositoryPath } from './paths.js';
 
 export interface CatalogPage {
   readonly repositories: string[];
@@ -24,10 +25,8 @@ export function compareRepositoryNames(a: string, b: string): number {
 }
 
 /**
- * Lists repositories — directories holding `_manifests` — depth first,
- * reading only directory listings (no stat per entry), skipping the
- * repositories' own `_` directories and every subtree wholly before `last`,
- * and stopping as soon as the page is full.
+ * Lists repositories depth first, skipping every subtree wholly before
+ * `last` and stopping as soon as the page is full.
  */
 export async function listRepositories(
   driver: StorageDriver,
@@ -37,30 +36,68 @@ export async function listRepositories(
   const limit = request.n ?? Number.POSITIVE_INFINITY;
   const repositories: string[] = [];
   let truncated = false;
-
-  const visit = async (name: string): Promise<boolean> => {
-    const children = await listNames(
-      driver,
-      name === '' ? repositoriesPath : `${repositoriesPath}/${name}`,
-    );
-    if (name !== '' && children.includes('_manifests') && isAfter(name, request.last)) {
+  await walkRepositories(
+    driver,
+    '',
+    (name) => {
+      if (!isAfter(name, request.last)) return true;
       if (repositories.length >= limit) {
         truncated = true;
         return false;
       }
       repositories.push(name);
-    }
+      return true;
+    },
+    (path) => whollyBefore(path, request.last),
+  );
+  return { repositories, truncated };
+}
+
+/**
+ * The repository `prefix` and every repository below it (`prefix/…`, not
+ * `prefix-x`), in catalog order, reading only the directories under
+ * `repositories/<prefix>`. `NameInvalidError` when `prefix` is no repository name.
+ */
+export async function listRepositoriesUnder(
+  driver: StorageDriver,
+  prefix: string,
+): Promise<string[]> {
+  validateRepositoryName(prefix);
+  const repositories: string[] = [];
+  await walkRepositories(driver, prefix, (name) => {
+    repositories.push(name);
+    return true;
+  });
+  return repositories;
+}
+
+/**
+ * Visits the repositories — directories holding `_manifests` — at and below
+ * `root` (`''` for all) in catalog order, depth first, reading only directory
+ * listings (no stat per entry) and never entering a repository's own `_`
+ * directories, where no repository can be (no name component starts with
+ * `_`). Children come sorted from `list`, so a repository is visited before
+ * those below it, and `a/…` before `a-b`. `found` returns false to end the
+ * walk; `skip` returns true for a subtree not to enter.
+ */
+async function walkRepositories(
+  driver: StorageDriver,
+  root: string,
+  found: (name: string) => boolean,
+  skip: (path: string) => boolean = () => false,
+): Promise<void> {
+  const visit = async (name: string): Promise<boolean> => {
+    const children = await listNames(driver, name === '' ? repositoriesPath : repositoryPath(name));
+    if (name !== '' && children.includes('_manifests') && !found(name)) return false;
     for (const child of children) {
       if (child.startsWith('_')) continue;
       const path = name === '' ? child : `${name}/${child}`;
-      if (whollyBefore(path, request.last)) continue;
+      if (skip(path)) continue;
       if (!(await visit(path))) return false;
     }
     return true;
   };
-
-  await visit('');
-  return { repositories, truncated };
+  await visit(root);
 }
 
 function isAfter(name: string, last: string | undefined): boolean {

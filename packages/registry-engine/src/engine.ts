@@ -4,7 +4,8 @@ import {
   type BlobDescriptorCache,
 } from './blob-descriptor-cache.js';
 import { BlobStore } from './blob-store.js';
-import { listRepositories, type CatalogPage } from './catalog.js';
+import { listRepositories, listRepositoriesUnder, type CatalogPage } from './catalog.js';
+import { deleteRepository } from './delete-repository.js';
 import type { EngineContext, ForeignLayerPolicy } from './engine-context.js';
 import { EventBus, type RegistryEventListener } from './events.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -67,6 +68,27 @@ export class RegistryEngine {
   /** Repositories in catalog order (`a`, `a/b`, `a-b`), `n` at a time after `last`. */
   catalog(request: PageRequest = {}): Promise<CatalogPage> {
     return listRepositories(this.#context.driver, request);
+  }
+
+  /**
+   * The repository `prefix` and every repository below it (`prefix/…`; not
+   * `prefix-x`), in catalog order, reading only the directories under
+   * `repositories/<prefix>`; `[]` when there is none. `NameInvalidError` when
+   * `prefix` breaks the repository-name grammar.
+   */
+  repositoriesUnder(prefix: string): Promise<string[]> {
+    return listRepositoriesUnder(this.#context.driver, prefix);
+  }
+
+  /**
+   * Removes the repository `name` — manifests, tags, blob links, uploads —
+   * leaving blob data for garbage collection and repositories nested below it
+   * untouched. `DeletesDisabledError` unless deletes are enabled,
+   * `NameUnknownError` when there is no such repository. Emits no event
+   * (the event model has no repository target).
+   */
+  deleteRepository(name: string): Promise<void> {
+    return deleteRepository(this.#context, name);
   }
 
   /** Removes uploads that started before `olderThan`, returning what it removed. */

@@ -9,14 +9,15 @@ export type {
   UploadSource,
   UploadStatus,
 } from './repository-uploads.js';
+export type { ManifestContent, ManifestDescriptor } from './manifest-revisions.js';
 export type {
-  ManifestContent,
-  ManifestDescriptor,
   PutManifestOptions,
   PutManifestResult,
   RepositoryManifests,
 } from './repository-manifests.js';
 export type { RepositoryTags, TagPage } from './repository-tags.js';
+export { maxConfigSize } from './tag-details.js';
+export type { TagDetails, TagDetailsPage } from './tag-details.js';
 export type {
   ReferrersOptions,
   ReferrersResult,

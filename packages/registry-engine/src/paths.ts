@@ -45,8 +45,12 @@ export function repositoryPath(name: string): string {
   return `${repositoriesPath}/${name}`;
 }
 
+export function layersPath(name: string): string {
+  return `${repositoryPath(name)}/_layers`;
+}
+
 export function layerLinkPath(name: string, digest: string): string {
-  return `${repositoryPath(name)}/_layers/${digestPath(digest)}/link`;
+  return `${layersPath(name)}/${digestPath(digest)}/link`;
 }
 
 export function manifestsPath(name: string): string {
@@ -93,10 +97,24 @@ export function uploadStartedAtPath(name: string, id: string): string {
   return `${uploadPath(name, id)}/startedat`;
 }
 
+export function referrersRootPath(name: string): string {
+  return `${repositoryPath(name)}/_referrers`;
+}
+
 export function referrersPath(name: string, subject: string): string {
-  return `${repositoryPath(name)}/_referrers/${digestPath(subject)}`;
+  return `${referrersRootPath(name)}/${digestPath(subject)}`;
 }
 
 export function referrerLinkPath(name: string, subject: string, referrer: string): string {
   return `${referrersPath(name, subject)}/${digestPath(referrer)}/link`;
+}
+
+/**
+ * The directories that belong to the repository `name` itself, as against the
+ * repositories nested in its directory (`name/child`): no repository name
+ * component can start with `_`. `_manifests` comes first: it is what makes a
+ * directory a repository, so removing it first hides the repository at once.
+ */
+export function repositoryOwnPaths(name: string): string[] {
+  return [manifestsPath(name), referrersRootPath(name), layersPath(name), uploadsPath(name)];
 }

@@ -1,6 +1,5 @@
 import {
   digestOf,
-  detectManifestMediaType,
   manifestReferences,
   parseDigest,
   parseManifest,
@@ -18,20 +17,14 @@ import {
 import type { RequestContext } from './events.js';
 import { ignoringMissing, readLink, writeLink } from './links.js';
 import { checkManifest } from './manifest-checks.js';
+import {
+  loadRevision,
+  type ManifestContent,
+  type ManifestDescriptor,
+} from './manifest-revisions.js';
 import { referrerLinkPath, revisionLinkPath } from './paths.js';
 import { RepositoryBlobs } from './repository-blobs.js';
 import { RepositoryTags } from './repository-tags.js';
-
-export interface ManifestDescriptor {
-  readonly digest: string;
-  readonly mediaType: string;
-  readonly size: number;
-}
-
-export interface ManifestContent extends ManifestDescriptor {
-  /** The exact bytes that were pushed. */
-  readonly content: Buffer;
-}
 
 export interface PutManifestResult extends ManifestDescriptor {
   /** The digest of the manifest's `subject`, for the `OCI-Subject` header. */
@@ -195,18 +188,7 @@ export class RepositoryManifests {
 
   private async read(target: Reference, reference: string): Promise<ManifestContent> {
     const requested = target.kind === 'tag' ? await this.#tags.resolve(target.tag) : target.digest;
-    const digest = await readLink(this.engine.driver, revisionLinkPath(this.repository, requested));
-    if (digest === undefined) throw new ManifestUnknownError(this.repository, reference);
-    let content: Buffer;
-    try {
-      content = await this.engine.blobStore.getContent(digest);
-    } catch (error) {
-      if (isStorageError(error, 'PATH_NOT_FOUND'))
-        throw new ManifestUnknownError(this.repository, reference);
-      throw error;
-    }
-    const mediaType = detectManifestMediaType(content) ?? 'application/octet-stream';
-    return { digest, mediaType, size: content.length, content };
+    return loadRevision(this.engine, this.repository, requested, reference);
   }
 
   private checkDigestReference(reference: string, content: Buffer): void {

@@ -6,6 +6,7 @@ import { exists, readLink, writeLink } from './links.js';
 import { pageOf, type PageRequest } from './pagination.js';
 import { manifestsPath, tagCurrentLinkPath, tagIndexLinkPath, tagPath, tagsPath } from './paths.js';
 import { mapLimit } from './concurrency.js';
+import { TagDescriber, type TagDetails, type TagDetailsPage } from './tag-details.js';
 
 export interface TagPage {
   readonly tags: string[];
@@ -27,9 +28,47 @@ export class RepositoryTags {
   /** The digest the tag points at; `ManifestUnknownError` if there is no such tag. */
   async resolve(tag: string): Promise<string> {
     validateTag(tag);
-    const digest = await readLink(this.engine.driver, tagCurrentLinkPath(this.repository, tag));
-    if (digest === undefined) throw new ManifestUnknownError(this.repository, tag);
-    return digest;
+    return this.target(tag);
+  }
+
+  /**
+   * The tag's manifest digest and media type, the bytes it keeps alive and
+   * when it was built or else last set (see `TagDetails` for the exact rules);
+   * `ManifestUnknownError` if there is no such tag or its manifest is gone.
+   * Reads the manifest, and the config of each image, through the blob store.
+   */
+  async details(tag: string): Promise<TagDetails> {
+    const digest = await this.resolve(tag);
+    const describer = new TagDescriber(
+      this.engine,
+      this.repository,
+      this.engine.settings.concurrency,
+    );
+    return describer.describe(tag, digest);
+  }
+
+  /**
+   * `details` of the tags `list` would return, in its order and pages,
+   * `settings.concurrency` tags at a time. A tag removed while the listing
+   * runs, or whose manifest is gone, is left out. `NameUnknownError` when the
+   * repository has never had a manifest.
+   */
+  async listDetails(request: PageRequest = {}): Promise<TagDetailsPage> {
+    const page = pageOf(await this.all(), request);
+    // The tags run in parallel, so each reads the children of an index one at a time.
+    const describer = new TagDescriber(this.engine, this.repository, 1);
+    const details = await mapLimit(page.entries, this.engine.settings.concurrency, async (tag) => {
+      try {
+        return await describer.describe(tag, await this.target(tag));
+      } catch (error) {
+        if (error instanceof ManifestUnknownError) return undefined;
+        throw error;
+      }
+    });
+    return {
+      tags: details.filter((detail): detail is TagDetails => detail !== undefined),
+      truncated: page.truncated,
+    };
   }
 
   /**
@@ -75,6 +114,13 @@ export class RepositoryTags {
       readLink(this.engine.driver, tagCurrentLinkPath(this.repository, tag)),
     );
     return tags.filter((_, index) => targets[index] === digest);
+  }
+
+  /** What the tag's `current/link` names; no check of the tag, which storage listed. */
+  private async target(tag: string): Promise<string> {
+    const digest = await readLink(this.engine.driver, tagCurrentLinkPath(this.repository, tag));
+    if (digest === undefined) throw new ManifestUnknownError(this.repository, tag);
+    return digest;
   }
 
   private async all(): Promise<string[]> {

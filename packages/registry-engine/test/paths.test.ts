@@ -19,6 +19,7 @@ describe('storage layout', () => {
       layout.layerLinkPath('a', alias),
       `/docker/registry/v2/repositories/a/_layers/sha512/${'cd'.repeat(64)}/link`,
     ],
+    [layout.layersPath('group/app'), '/docker/registry/v2/repositories/group/app/_layers'],
     [layout.manifestsPath('a'), '/docker/registry/v2/repositories/a/_manifests'],
     [layout.revisionsPath('a'), '/docker/registry/v2/repositories/a/_manifests/revisions'],
     [
@@ -42,6 +43,7 @@ describe('storage layout', () => {
       layout.uploadStartedAtPath('a', 'u-1'),
       '/docker/registry/v2/repositories/a/_uploads/u-1/startedat',
     ],
+    [layout.referrersRootPath('a'), '/docker/registry/v2/repositories/a/_referrers'],
     [
       layout.referrersPath('a', digest),
       `/docker/registry/v2/repositories/a/_referrers/sha256/${hex}`,
@@ -56,6 +58,14 @@ describe('storage layout', () => {
       expect(actual).to.equal(expected);
     });
   }
+  it("a repository's own directories, _manifests first", () => {
+    expect(layout.repositoryOwnPaths('group/app')).to.deep.equal([
+      '/docker/registry/v2/repositories/group/app/_manifests',
+      '/docker/registry/v2/repositories/group/app/_referrers',
+      '/docker/registry/v2/repositories/group/app/_layers',
+      '/docker/registry/v2/repositories/group/app/_uploads',
+    ]);
+  });
   it('roots', () => {
     expect([layout.rootPath, layout.blobsPath, layout.repositoriesPath]).to.deep.equal([
       '/docker/registry/v2',

@@ -65,9 +65,13 @@ const operations: Record<
   'manifests.delete (tag)': (e) => e.repository('team/app').manifests.delete('v1'),
   'tags.list': (e) => e.repository('team/app').tags.list(),
   'tags.resolve': (e) => e.repository('team/app').tags.resolve('v1'),
+  'tags.details': (e) => e.repository('team/app').tags.details('v1'),
+  'tags.listDetails': (e) => e.repository('team/app').tags.listDetails(),
   'referrers.list': (e, image) => e.repository('team/app').referrers.list(image.digest),
   'referrers.reindex': (e) => e.repository('team/app').referrers.reindex(),
   catalog: (e) => e.catalog(),
+  repositoriesUnder: (e) => e.repositoriesUnder('team'),
+  deleteRepository: (e) => e.deleteRepository('team/app'),
   purgeUploads: (e) => e.purgeUploads({ olderThan: new Date(Date.now() + 60_000) }),
 };
 

@@ -67,17 +67,27 @@ export interface PushedImage {
   readonly layers: string[];
 }
 
-/** Pushes blobs and an OCI image manifest for them, tagged `tag` if given. */
+/**
+ * Pushes blobs and an OCI image manifest for them, tagged `tag` if given. The
+ * config is `config` when given, else JSON without a `created` time.
+ */
 export async function pushImage(
   repository: Repository,
-  options: { tag?: string; layers?: string[]; extra?: Record<string, unknown> } = {},
+  options: {
+    tag?: string;
+    layers?: string[];
+    config?: Buffer;
+    extra?: Record<string, unknown>;
+  } = {},
 ): Promise<PushedImage> {
   const layerContents = (options.layers ?? ['layer one', 'layer two']).map((text) =>
     Buffer.from(text),
   );
-  const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', layers: layerContents.length }),
-  );
+  const config =
+    options.config ??
+    Buffer.from(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', layers: layerContents.length }),
+    );
   for (const blob of [config, ...layerContents]) await repository.uploads.upload(blob);
   const manifest = Buffer.from(
     JSON.stringify({
