@@ -13,7 +13,15 @@ import {
 import { libtrustKeyId } from '@lading/token-auth';
 import { generateSigningKey, type SigningAlgorithm } from './keys.js';
 import { createLogger } from './logging.js';
-import { defaultConfigYaml, defaultSecretFile } from './default-config.js';
+import { addProjectCommands } from './cli-projects.js';
+import {
+  defaultConfigYaml,
+  defaultDataDirectory,
+  defaultSecretFile,
+  initialAdminName,
+  initialAdminPasswordFile,
+} from './default-config.js';
+import { ensureInitialAdmin, ensureSigningKey, type InitialAdmin } from './first-start.js';
 import { startRegistry } from './server.js';
 
 const { version } = JSON.parse(
@@ -49,6 +57,7 @@ export function createProgram(): Command {
     .option('--common-name <name>', "the certificate's subject", 'Lading token signer')
     .option('--days <days>', 'how long the certificate is valid', '3650')
     .action(generateKeys);
+  addProjectCommands(program);
   return program;
 }
 
@@ -69,18 +78,27 @@ async function serve(argument: string | undefined): Promise<void> {
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level, fields: config.log.fields });
   for (const warning of loaded.warnings) logger.warn(warning);
+  if (embedded && (await ensureSigningKey(defaultDataDirectory))) {
+    logger.info(
+      { directory: defaultDataDirectory },
+      'generated a token signing key and certificate',
+    );
+  }
   const running = await startRegistry(config, {
     logger,
     ...(embedded ? { secretFile: defaultSecretFile } : {}),
   });
-  if (embedded) {
-    const host = running.url.replace(/^https?:\/\//, '');
-    process.stderr.write(
-      `\nLading is listening on ${running.url}, storing under ./data.\n` +
-        `Push an image to it:  skopeo copy --dest-tls-verify=false docker://docker.io/library/alpine:latest docker://${host}/library/alpine:latest\n` +
-        `                 or:  podman push --tls-verify=false <image> ${host}/library/alpine:latest\n\n`,
+  const { projects } = running.registry;
+  const admin =
+    embedded && projects !== undefined
+      ? await ensureInitialAdmin(projects, initialAdminName, initialAdminPasswordFile)
+      : undefined;
+  if (!embedded && projects !== undefined && (await projects.users.list()).length === 0) {
+    logger.warn(
+      'the projects database has no users yet: create an administrator with `lading users create <name> --email <email> --admin`',
     );
   }
+  if (embedded) process.stderr.write(embeddedWelcome(running.url, admin));
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     running.close().then(
@@ -97,6 +115,26 @@ async function serve(argument: string | undefined): Promise<void> {
   process.once('SIGINT', () => {
     stop('SIGINT');
   });
+}
+
+/** What `npm start` prints: where it listens, the first administrator (once), the first push. */
+function embeddedWelcome(url: string, admin: InitialAdmin | undefined): string {
+  const host = url.replace(/^https?:\/\//, '');
+  const account =
+    admin === undefined
+      ? `Sign in as an administrator (the first one's password is in ${initialAdminPasswordFile}).\n`
+      : `An administrator was created: ${admin.username}\n` +
+        `  password: ${admin.password}\n` +
+        `  (printed this once; also in ${admin.passwordFile}, readable only by you)\n`;
+  return (
+    `\nLading is listening on ${url}, storing under ./data.\n` +
+    account +
+    `Push a first image:\n` +
+    `  npm run lading -- projects create demo --owner ${admin?.username ?? 'admin'}\n` +
+    `  skopeo login --tls-verify=false -u ${admin?.username ?? 'admin'} ${host}\n` +
+    `  skopeo copy --dest-tls-verify=false docker://docker.io/library/alpine:latest docker://${host}/demo/alpine:latest\n` +
+    `  (or: podman login --tls-verify=false ${host} && podman push --tls-verify=false <image> ${host}/demo/alpine:latest)\n\n`
+  );
 }
 
 async function check(argument: string | undefined): Promise<void> {

@@ -7,7 +7,8 @@ import {
 } from '@lading/registry-engine';
 import type { StorageDriver } from '@lading/storage-driver';
 import { allowAll, type AccessController } from '@lading/token-auth';
-import type { Express } from 'express';
+import { createProjectsApi, createProjectsAuthorizer, type ProjectsModel } from '@lading/projects';
+import type { Express, Router } from 'express';
 import type { Logger } from 'pino';
 import { createHtpasswdController } from './auth/htpasswd.js';
 import { createSillyController } from './auth/silly.js';
@@ -16,6 +17,7 @@ import { createHttpApp } from './http-app.js';
 import { RegistryMetrics } from './metrics.js';
 import { uploadSecret } from './secret.js';
 import { storageDrivers } from './storage.js';
+import { engineRepositories, openProjects } from './projects.js';
 import { tokenAccessController, tokenRouter } from './token-service.js';
 
 /** Everything a running registry is made of, built from its config. */
@@ -25,6 +27,10 @@ export interface Registry {
   readonly driver: StorageDriver;
   readonly metrics: RegistryMetrics;
   readonly health: StorageHealth;
+  /** The forge model, when `lading.projects` is configured. */
+  readonly projects?: ProjectsModel;
+  /** Releases what composing opened (the projects database). */
+  close(): Promise<void>;
 }
 
 export interface ComposeOptions {
@@ -87,13 +93,11 @@ export async function composeRegistry(
     },
   });
   const health = new StorageHealth(driver, config.health.storagedriver, logger);
-  const { tokenservice } = config.lading;
+  const projects =
+    config.lading.projects === undefined ? undefined : await openProjects(config.lading.projects);
   const app = createHttpApp({
     router,
-    routes:
-      tokenservice === undefined
-        ? []
-        : [{ path: tokenservice.path, router: await tokenRouter(tokenservice) }],
+    routes: await serviceRoutes(config, engine, projects, logger),
     logger,
     metrics,
     health,
@@ -101,7 +105,48 @@ export async function composeRegistry(
     headers: config.http.headers,
     accessLog: !config.log.accesslog.disabled,
   });
-  return { app, engine, driver, metrics, health };
+  return {
+    app,
+    engine,
+    driver,
+    metrics,
+    health,
+    ...(projects === undefined ? {} : { projects }),
+    close: async () => {
+      await projects?.close();
+    },
+  };
+}
+
+/** The token endpoint and the projects API, where configured, beside the registry. */
+async function serviceRoutes(
+  config: RegistryConfig,
+  engine: RegistryEngine,
+  projects: ProjectsModel | undefined,
+  logger: Logger,
+): Promise<{ path: string; router: Router }[]> {
+  const routes: { path: string; router: Router }[] = [];
+  const { tokenservice } = config.lading;
+  const authorizer = projects === undefined ? undefined : createProjectsAuthorizer(projects);
+  if (tokenservice !== undefined) {
+    routes.push({ path: tokenservice.path, router: await tokenRouter(tokenservice, authorizer) });
+  }
+  if (projects !== undefined && config.lading.projects !== undefined) {
+    const registryHost =
+      config.http.host === undefined ? undefined : new URL(config.http.host).host;
+    routes.push({
+      path: config.lading.projects.apipath,
+      router: createProjectsApi({
+        model: projects,
+        repositories: engineRepositories(engine, config.storage.delete.enabled),
+        ...(registryHost === undefined ? {} : { registryHost }),
+        onServerError: (error) => {
+          logger.error({ err: error }, 'projects API request failed');
+        },
+      }),
+    });
+  }
+  return routes;
 }
 
 async function accessController(config: RegistryConfig): Promise<AccessController> {

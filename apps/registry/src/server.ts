@@ -57,6 +57,7 @@ export async function startRegistry(
         drain(server, config.http.draintimeout, logger),
         debug === undefined ? undefined : drain(debug, 0, logger),
       ]);
+      await registry.close();
       logger.info('stopped');
     },
   };

@@ -8,6 +8,7 @@ import {
   createTokenVerifier,
   loadConfigAuthorizer,
   type AccessController,
+  type Authorizer,
 } from '@lading/token-auth';
 import type { Router } from 'express';
 
@@ -38,8 +39,14 @@ export async function tokenAccessController(
   });
 }
 
-/** `lading.tokenservice`: the Docker token endpoint, signing with `key` for the users in `users`. */
-export async function tokenRouter(settings: TokenServiceConfig): Promise<Router> {
+/**
+ * `lading.tokenservice`: the Docker token endpoint, signing with `key`, for
+ * the users in `users` or, with `lading.projects`, by the forge's `authorizer`.
+ */
+export async function tokenRouter(
+  settings: TokenServiceConfig,
+  projectsAuthorizer: Authorizer | undefined,
+): Promise<Router> {
   const privateKey = createPrivateKey(await readFile(settings.key, 'utf8'));
   const certificateChain =
     settings.certificate === undefined ? undefined : await readFile(settings.certificate, 'utf8');
@@ -51,8 +58,18 @@ export async function tokenRouter(settings: TokenServiceConfig): Promise<Router>
   });
   return createTokenRouter({
     issuer,
-    authorizer: await loadConfigAuthorizer(settings.users),
+    authorizer: await policy(settings, projectsAuthorizer),
     services: [...settings.services],
     refreshTokenLifetimeSeconds: Math.round(settings.refreshlifetime / 1000),
   });
+}
+
+async function policy(
+  settings: TokenServiceConfig,
+  projectsAuthorizer: Authorizer | undefined,
+): Promise<Authorizer> {
+  if (projectsAuthorizer !== undefined) return projectsAuthorizer;
+  // The config reader requires `users` whenever `lading.projects` is absent.
+  if (settings.users === undefined) throw new Error('lading.tokenservice.users is required');
+  return loadConfigAuthorizer(settings.users);
 }

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '@lading/config';
 import { expect } from 'chai';
-import { startLading } from './support/lading-process.js';
+import { runLading, startLading } from './support/lading-process.js';
 
 const guide = fileURLToPath(new URL('../../../docs/administration.md', import.meta.url));
 
@@ -74,4 +76,49 @@ describe('docs/token-auth.md', () => {
     for (const block of blocks)
       expect(parseConfig(block, { env: {} }).config.version).to.equal('0.1');
   });
+});
+
+describe('docs/projects-and-permissions.md', function () {
+  this.timeout(60_000);
+  const page = fileURLToPath(new URL('../../../docs/projects-and-permissions.md', import.meta.url));
+  const blocks = async (): Promise<string[]> =>
+    [...(await readFile(page, 'utf8')).matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(
+      ([, body = '']) => body,
+    );
+
+  it('shows only complete configs that Lading accepts', async () => {
+    const found = await blocks();
+    expect(found).to.have.length(3);
+    for (const block of found)
+      expect(parseConfig(block, { env: {} }).config.version).to.equal('0.1');
+  });
+
+  it('runs its token service alone: tokens for another registry, no images of its own', async () => {
+    const alone = (await blocks()).find((block) => block.includes('# the token service')) ?? '';
+    const keys = await runLading(['keys', 'generate', '-o', directory]);
+    expect(keys.code, keys.stderr).to.equal(0);
+    const lading = await startLading({
+      config: alone
+        .replaceAll('/etc/lading', directory)
+        .replace('postgres: postgres://lading@db:5432/lading', `sqlite: ${directory}/lading.db`)
+        .replace('0.0.0.0:5001', '127.0.0.1:0'),
+    });
+    try {
+      const token = await fetch(
+        `${lading.url}/jwt/auth?service=registry.example.com&scope=repository:a/b:pull`,
+      );
+      expect(token.status).to.equal(200);
+      expect(((await token.json()) as { token?: string }).token).to.be.a('string');
+      const push = await fetch(`${lading.url}/v2/a/b/blobs/uploads/`, { method: 'POST' });
+      expect(push.status).to.equal(405);
+    } finally {
+      await lading.stop();
+    }
+  });
+
+  let directory: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'lading-projects-doc-'));
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
 });

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { digestOf } from '@lading/oci';
 import { ensureDebianPackages } from '@lading/registry-peers';
 import { expect } from 'chai';
 import { startLading } from './support/lading-process.js';
@@ -167,7 +166,7 @@ http:
     }
   });
 
-  it('runs the embedded default: loopback, ./data, a kept secret, and says how to push', async () => {
+  it('runs the embedded default: loopback, ./data, token auth, a kept secret, and says how to push', async () => {
     const lading = await startLading({ env: { REGISTRY_HTTP_ADDR: '127.0.0.1:0' } });
     try {
       for (
@@ -180,17 +179,13 @@ http:
       expect(lading.stderr())
         .to.contain(`Lading is listening on ${lading.url}, storing under ./data.`)
         .and.contain('skopeo copy');
-      const digest = digestOf(Buffer.from('embedded'));
-      const response = await fetch(`${lading.url}/v2/library/app/blobs/uploads/?digest=${digest}`, {
-        method: 'POST',
-        body: 'embedded',
-      });
-      expect(response.status).to.equal(201);
-      expect(
-        existsSync(
-          join(lading.directory, 'data/docker/registry/v2/blobs/sha256', digest.slice(7, 9)),
-        ),
-      ).to.equal(true);
+      // The embedded default is secured: the token service answers, on the port it listens on.
+      const response = await fetch(`${lading.url}/v2/`);
+      expect(response.status).to.equal(401);
+      expect(response.headers.get('www-authenticate')).to.equal(
+        `Bearer realm="${lading.url}/jwt/auth",service="lading-registry"`,
+      );
+      expect(existsSync(join(lading.directory, 'data/token.key'))).to.equal(true);
       expect(
         (await readFile(join(lading.directory, 'data/.lading-http-secret'), 'utf8')).trim(),
       ).to.match(/^[0-9a-f]{64}$/);

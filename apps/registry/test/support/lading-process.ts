@@ -101,19 +101,22 @@ export async function startLading(options: LadingOptions = {}): Promise<LadingPr
   };
 }
 
-/** Runs `lading ARGS…` to completion. */
+/** Runs `lading ARGS…` to completion, in `cwd`, with `input` on its standard input. */
 export function runLading(
   args: string[],
   env: Record<string, string> = {},
+  options: { readonly cwd?: string; readonly input?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
     env: { ...childEnvironment, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
+  child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) =>
     child.once('exit', (code) => {
       resolve({ code, stdout, stderr });

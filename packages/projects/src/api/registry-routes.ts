@@ -13,8 +13,8 @@ import { tagJson } from './serialize.js';
 export interface RegistryRoutesOptions {
   readonly model: ProjectsModel;
   readonly repositories: ContainerRepositories;
-  /** `host[:port]` clients pull from, for `location` fields. */
-  readonly registryHost: string;
+  /** `host[:port]` clients pull from, for `location` fields; default the request's Host. */
+  readonly registryHost?: string;
   readonly now: () => Date;
 }
 
@@ -25,7 +25,9 @@ export interface RegistryRoutesOptions {
  * permission table applies: listing needs pull, deleting needs delete.
  */
 export function registryRoutes(options: RegistryRoutesOptions): Router {
-  const { model, repositories, registryHost } = options;
+  const { model, repositories } = options;
+  const hostOf = (request: Request): string =>
+    options.registryHost ?? request.headers.host ?? 'localhost';
   const router = Router();
   const base = '/projects/:path/registry/repositories';
 
@@ -40,10 +42,13 @@ export function registryRoutes(options: RegistryRoutesOptions): Router {
         name: name.slice(project.path.length + 1),
         path: name,
         project: project.path,
-        location: `${registryHost}/${name}`,
+        location: `${hostOf(request)}/${name}`,
         ...(tags === undefined
           ? {}
-          : { tags_count: tags.length, tags: tags.map((tag) => tagJson(name, registryHost, tag)) }),
+          : {
+              tags_count: tags.length,
+              tags: tags.map((tag) => tagJson(name, hostOf(request), tag)),
+            }),
       });
     }
     response.json(result);
@@ -56,7 +61,7 @@ export function registryRoutes(options: RegistryRoutesOptions): Router {
   router.get(`${base}/:repository/tags`, async (request, response) => {
     const { repository } = await repositoryFor(request, 'pull');
     const tags = await repositories.tags(repository);
-    response.json(tags.map((tag) => tagJson(repository, registryHost, tag)));
+    response.json(tags.map((tag) => tagJson(repository, hostOf(request), tag)));
   });
   router.delete(`${base}/:repository/tags`, async (request, response) => {
     const { repository } = await repositoryFor(request, 'delete');
@@ -72,7 +77,11 @@ export function registryRoutes(options: RegistryRoutesOptions): Router {
   router.get(`${base}/:repository/tags/:tag`, async (request, response) => {
     const { repository } = await repositoryFor(request, 'pull');
     response.json(
-      tagJson(repository, registryHost, await repositories.tag(repository, param(request, 'tag'))),
+      tagJson(
+        repository,
+        hostOf(request),
+        await repositories.tag(repository, param(request, 'tag')),
+      ),
     );
   });
   router.delete(`${base}/:repository/tags/:tag`, async (request, response) => {

@@ -8,8 +8,8 @@ import { registryRoutes } from './registry-routes.js';
 export interface ProjectsApiOptions {
   readonly model: ProjectsModel;
   readonly repositories: ContainerRepositories;
-  /** `host[:port]` clients pull from (`location` fields). */
-  readonly registryHost: string;
+  /** `host[:port]` clients pull from (`location` fields); default the request's Host. */
+  readonly registryHost?: string;
   /** Told of every 500 with the error behind it, for logging. */
   readonly onServerError?: (error: unknown) => void;
   readonly now?: () => Date;
@@ -40,7 +40,7 @@ export function createProjectsApi(options: ProjectsApiOptions): Router {
     registryRoutes({
       model: options.model,
       repositories: options.repositories,
-      registryHost: options.registryHost,
+      ...(options.registryHost === undefined ? {} : { registryHost: options.registryHost }),
       now: options.now ?? (() => new Date()),
     }),
   );
