@@ -74,20 +74,24 @@ async function subjectOf(
   model: ProjectsModel,
   principal: TokenPrincipal,
 ): Promise<SubjectWithUser | undefined> {
-  const [kind, id] = (principal.credential ?? 'password').split(':');
+  const credential = principal.credential ?? 'password';
+  // Only what authenticate() hands out: "password", "pat:<id>" or "deploy:<id>".
+  const parsed = /^(pat|deploy):(\d+)$/.exec(credential);
+  if (parsed === null && credential !== 'password') return undefined;
+  const kind = parsed?.[1] ?? 'password';
+  const id = Number(parsed?.[2]);
   if (kind === 'deploy') {
-    const token = await model.deployTokens.usable(Number(id));
+    const token = await model.deployTokens.usable(id);
     if (token?.username !== principal.name) return undefined;
     return { kind: 'deploy-token', projectId: token.projectId, scopes: token.scopes };
   }
   const user = await model.users.find(principal.name);
   if (user === undefined || user.blocked) return undefined;
   if (kind === 'pat') {
-    const token = await model.accessTokens.usable(Number(id));
+    const token = await model.accessTokens.usable(id);
     if (token?.userId !== user.id) return undefined;
     return { kind: 'user', admin: user.admin, scopes: token.scopes, userId: user.id };
   }
-  if (kind !== 'password') return undefined;
   return { kind: 'user', admin: user.admin, userId: user.id };
 }
 

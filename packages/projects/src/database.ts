@@ -1,11 +1,14 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { debuglog } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { ProjectsError } from './errors.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import type { Tables } from './schema.js';
+
+const debug = debuglog('lading:projects');
 
 /** Where the model is kept. */
 export type DatabaseOptions =
@@ -49,12 +52,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<ProjectsDa
 
 function dialectOf(options: DatabaseOptions): SqliteDialect | PostgresDialect {
   if (options.dialect === 'postgres') {
-    return new PostgresDialect({
-      pool: new pg.Pool({
-        connectionString: options.connectionString,
-        max: options.maxConnections ?? 10,
-      }),
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
     });
+    // An idle connection the server drops (restart, failover, idle timeout) makes the pool emit
+    // 'error'; unheard, that would crash the process. The pool has already discarded the
+    // connection and opens a new one for the next query.
+    pool.on('error', (error) => {
+      debug('idle PostgreSQL connection lost: %s', error.message);
+    });
+    return new PostgresDialect({ pool });
   }
   return new SqliteDialect({ database: () => Promise.resolve(openSqlite(options.path)) });
 }

@@ -21,9 +21,12 @@ export function checkNamespacePath(path: string): void {
   let position = 0;
   for (const component of path.split('/')) {
     if (component === '') {
+      // Past the end there is no character to point at: a trailing "/" is the mistake.
       throw new InvalidInputError(
         'path',
-        `"${path}" has an empty component at position ${position + 1}`,
+        position >= Array.from(path).length
+          ? `"${path}" ends with "/"`
+          : `"${path}" has an empty component at position ${position + 1}`,
       );
     }
     if (component === '.' || component === '..') {
@@ -48,8 +51,18 @@ export function checkNamespacePath(path: string): void {
  * position (1-based), and why clients refuse it.
  */
 export function registryNameProblem(path: string): string | undefined {
+  const length = Array.from(path).length;
+  if (length === 0) return 'it is empty';
+  if (length > maxPathLength) {
+    return `it is ${length} characters; image names are at most ${maxPathLength}`;
+  }
   let offset = 0;
   for (const component of path.split('/')) {
+    if (component === '') {
+      return offset >= length
+        ? 'it ends with "/"'
+        : `the path component at position ${offset + 1} is empty`;
+    }
     const problem = componentProblem(component);
     if (problem !== undefined) {
       return `${describe(problem.character)} at position ${offset + problem.index + 1} ${problem.why}`;
@@ -71,26 +84,43 @@ interface ComponentProblem {
   readonly why: string;
 }
 
+/**
+ * The first offending character of a non-empty component. When one character
+ * breaks two rules (`A` starting a component), what is wrong with the
+ * character itself is the more useful thing to say.
+ */
 function componentProblem(component: string): ComponentProblem | undefined {
   const characters = Array.from(component);
-  const upper = characters.findIndex((character) => /[A-Z]/.test(character));
-  if (upper >= 0) {
-    return {
-      character: characters[upper] ?? '',
-      index: upper,
-      why: 'is upper case; image names are lower case only',
-    };
-  }
-  const foreign = characters.findIndex(
-    (character) => !registryAlphanumeric.test(character) && !'._-'.includes(character),
+  const found = [
+    characterProblem(characters),
+    edgeProblem(characters),
+    separatorProblem(characters),
+  ].filter((problem) => problem !== undefined);
+  return found.reduce<ComponentProblem | undefined>(
+    (first, problem) => (first === undefined || problem.index < first.index ? problem : first),
+    undefined,
   );
-  if (foreign >= 0) {
-    return {
-      character: characters[foreign] ?? '',
-      index: foreign,
-      why: 'is not allowed; image names use a-z, 0-9, ".", "_" and "-"',
-    };
+}
+
+/** The first character no image name may hold anywhere. */
+function characterProblem(characters: readonly string[]): ComponentProblem | undefined {
+  for (const [index, character] of characters.entries()) {
+    if (/[A-Z]/.test(character)) {
+      return { character, index, why: 'is upper case; image names are lower case only' };
+    }
+    if (!registryAlphanumeric.test(character) && !'._-'.includes(character)) {
+      return {
+        character,
+        index,
+        why: 'is not allowed; image names use a-z, 0-9, ".", "_" and "-"',
+      };
+    }
   }
+  return undefined;
+}
+
+/** A component must start and end with a letter or digit. */
+function edgeProblem(characters: readonly string[]): ComponentProblem | undefined {
   const first = characters[0] ?? '';
   if (!registryAlphanumeric.test(first)) {
     return {
@@ -108,14 +138,15 @@ function componentProblem(component: string): ComponentProblem | undefined {
       why: 'ends a path component; components must end with a letter or digit',
     };
   }
-  return separatorProblem(characters);
+  return undefined;
 }
 
 /** Between alphanumerics: exactly `.`, `_`, `__`, or one or more `-`. */
 function separatorProblem(characters: readonly string[]): ComponentProblem | undefined {
   let start = -1;
   for (const [index, character] of characters.entries()) {
-    const isSeparator = !registryAlphanumeric.test(character);
+    // Upper case ends a run too, so "a._B" is about the "_"; the "B" has a problem of its own.
+    const isSeparator = !/^[A-Za-z0-9]$/.test(character);
     if (isSeparator && start < 0) start = index;
     if (isSeparator || start < 0) continue;
     const run = characters.slice(start, index).join('');
@@ -138,9 +169,14 @@ function validPrefixLength(run: string): number {
   return run.startsWith('__') ? 2 : 1;
 }
 
+/**
+ * A character as a message can show it: quoted, unless it would be invisible
+ * or mistaken for another (controls, format characters such as U+200B, spaces
+ * of any kind, combining marks), which are shown by code point.
+ */
 function describe(character: string): string {
   const code = character.codePointAt(0) ?? 0;
-  return code < 0x21 || code === 0x7f
+  return /^[\p{C}\p{Z}\p{M}]$/u.test(character)
     ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
     : `"${character}"`;
 }

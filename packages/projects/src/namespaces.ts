@@ -44,14 +44,15 @@ export class Namespaces {
     private readonly settings: Settings,
   ) {}
 
-  createGroup(group: NewNamespace): Promise<Namespace> {
+  // Async so the refusal below rejects the promise rather than throwing before there is one.
+  async createGroup(group: NewNamespace): Promise<Namespace> {
     if (group.containerRegistryEnabled !== undefined) {
       throw new InvalidInputError(
         'containerRegistryEnabled',
         'is a project setting; groups have none',
       );
     }
-    return this.create('group', group);
+    return await this.create('group', group);
   }
 
   createProject(project: NewNamespace): Promise<Namespace> {

@@ -35,7 +35,7 @@ export class Settings {
   async get(): Promise<SiteSettings> {
     const rows = await this.context.db.selectFrom('settings').selectAll().execute();
     const stored: Record<string, unknown> = {};
-    for (const row of rows) stored[row.name] = JSON.parse(row.value) as unknown;
+    for (const row of rows) stored[row.name] = parseStored(row.value);
     return { ...defaultSettings, ...pickValid(stored) };
   }
 
@@ -76,6 +76,15 @@ function checkSetting(name: string, value: unknown): void {
     return;
   }
   if (typeof value !== 'boolean') throw new InvalidInputError(name, 'must be true or false');
+}
+
+/** A stored value, or `undefined` (so the default applies) when it is not JSON at all. */
+function parseStored(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Stored values that still fit (a downgrade could leave one a newer version wrote). */
