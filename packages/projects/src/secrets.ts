@@ -42,6 +42,10 @@ export async function hashPassword(password: string, cost: number): Promise<stri
   return bcrypt.hash(password, cost);
 }
 
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  // bcrypt compares the first 72 bytes only, so a stored 72-byte password would match itself
+  // followed by anything. No longer password was ever taken: refuse (after comparing, so the
+  // time taken says nothing).
+  const matches = await bcrypt.compare(password, hash);
+  return matches && Buffer.byteLength(password) <= maxPasswordBytes;
 }
