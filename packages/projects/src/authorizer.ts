@@ -31,7 +31,9 @@ export function createProjectsAuthorizer(model: ProjectsModel): Authorizer {
           : { name: username, credential: `deploy:${token.id}` };
       }
       const user = await model.users.authenticate(username, password);
-      return user === undefined ? undefined : { name: user.username, credential: 'password' };
+      return user === undefined
+        ? undefined
+        : { name: user.username, credential: `password:${user.id}` };
     },
 
     async resolve(name, credential) {
@@ -39,7 +41,7 @@ export function createProjectsAuthorizer(model: ProjectsModel): Authorizer {
         name,
         ...(credential === undefined ? {} : { credential }),
       });
-      return subject === undefined ? undefined : { name, credential: credential ?? 'password' };
+      return subject === undefined || credential === undefined ? undefined : { name, credential };
     },
 
     async authorize(principal, requested) {
@@ -74,12 +76,13 @@ async function subjectOf(
   model: ProjectsModel,
   principal: TokenPrincipal,
 ): Promise<SubjectWithUser | undefined> {
-  const credential = principal.credential ?? 'password';
-  // Only what authenticate() hands out: "password", "pat:<id>" or "deploy:<id>".
-  const parsed = /^(pat|deploy):(\d+)$/.exec(credential);
-  if (parsed === null && credential !== 'password') return undefined;
-  const kind = parsed?.[1] ?? 'password';
-  const id = Number(parsed?.[2]);
+  // Only what authenticate() hands out: "password:<user id>", "pat:<id>" or "deploy:<id>".
+  // The user id binds a password sign-in to the account, not the name: a refresh token
+  // of a deleted account does not pass to a new one of the same name.
+  const parsed = /^(password|pat|deploy):(\d{1,15})$/.exec(principal.credential ?? '');
+  if (parsed === null) return undefined;
+  const kind = parsed[1];
+  const id = Number(parsed[2]);
   if (kind === 'deploy') {
     const token = await model.deployTokens.usable(id);
     if (token?.username !== principal.name) return undefined;
@@ -92,6 +95,7 @@ async function subjectOf(
     if (token?.userId !== user.id) return undefined;
     return { kind: 'user', admin: user.admin, scopes: token.scopes, userId: user.id };
   }
+  if (user.id !== id) return undefined;
   return { kind: 'user', admin: user.admin, userId: user.id };
 }
 

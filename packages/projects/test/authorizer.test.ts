@@ -63,9 +63,10 @@ describeEachDialectStored('the projects authorizer', ({ model, clock }) => {
 
   describe('authenticate', () => {
     it('signs a user in with their password', async () => {
+      const alice = await model().users.get('alice');
       expect(await authorizer.authenticate('alice', password)).to.deep.equal({
         name: 'alice',
-        credential: 'password',
+        credential: `password:${alice.id}`,
       });
       expect(await authorizer.authenticate('alice', 'wrong password')).to.equal(undefined);
       expect(await authorizer.authenticate('nobody', password)).to.equal(undefined);
@@ -107,22 +108,24 @@ describeEachDialectStored('the projects authorizer', ({ model, clock }) => {
   });
 
   describe('resolve (refresh)', () => {
-    it('resolves a password sign-in until the user is blocked or deleted', async () => {
-      expect(await authorizer.resolve('alice', 'password')).to.deep.equal({
+    it('resolves a password sign-in until the user is blocked or deleted, and not for a new account of that name', async () => {
+      const { id } = await model().users.get('alice');
+      const credential = `password:${id}`;
+      expect(await authorizer.resolve('alice', credential)).to.deep.equal({
         name: 'alice',
-        credential: 'password',
+        credential,
       });
-      expect(await authorizer.resolve('alice')).to.deep.equal({
-        name: 'alice',
-        credential: 'password',
-      });
+      expect(await authorizer.resolve('alice')).to.equal(undefined);
+      expect(await authorizer.resolve('alice', 'password')).to.equal(undefined);
       await model().users.update('alice', { blocked: true });
-      expect(await authorizer.resolve('alice', 'password')).to.equal(undefined);
+      expect(await authorizer.resolve('alice', credential)).to.equal(undefined);
       await model().users.update('alice', { blocked: false });
-      expect(await authorizer.resolve('alice', 'password')).to.not.equal(undefined);
+      expect(await authorizer.resolve('alice', credential)).to.not.equal(undefined);
       await model().users.delete('alice');
-      expect(await authorizer.resolve('alice', 'password')).to.equal(undefined);
-      expect(await authorizer.resolve('nobody')).to.equal(undefined);
+      expect(await authorizer.resolve('alice', credential)).to.equal(undefined);
+      await model().users.create({ username: 'alice', email: 'new@example.com', password });
+      expect(await authorizer.resolve('alice', credential)).to.equal(undefined);
+      expect(await authorizer.resolve('nobody', credential)).to.equal(undefined);
     });
 
     it('resolves a personal access token until it is revoked or expires, for its owner only', async () => {
