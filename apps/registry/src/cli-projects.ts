@@ -171,6 +171,8 @@ function addNamespaceCommands(program: Command, kind: 'group' | 'project'): void
           visibility: visibility(options.visibility),
           ...(options.registry === undefined ? {} : { containerRegistryEnabled: options.registry }),
         };
+        // Before creating: a missing owner must fail the command with nothing made.
+        if (options.owner !== undefined) await model.users.get(options.owner);
         const created =
           kind === 'group'
             ? await model.namespaces.createGroup(spec)
@@ -206,17 +208,21 @@ function addNamespaceCommands(program: Command, kind: 'group' | 'project'): void
       options: Common & { visibility?: string; rename?: string; registry?: boolean },
     ) =>
       withModel(options, async (model, config) => {
+        // Only a group for `groups update`, as for `delete`; and bad options fail the
+        // command before the rename changes anything.
+        await model.namespaces.get(path, kind);
+        const changes = {
+          ...(options.visibility === undefined
+            ? {}
+            : { visibility: visibility(options.visibility) }),
+          ...(options.registry === undefined ? {} : { containerRegistryEnabled: options.registry }),
+        };
         let current = path;
         if (options.rename !== undefined) {
           await refuseIfImages(config, current, 'renamed');
           current = (await model.namespaces.rename(current, options.rename)).path;
         }
-        const updated = await model.namespaces.update(current, {
-          ...(options.visibility === undefined
-            ? {}
-            : { visibility: visibility(options.visibility) }),
-          ...(options.registry === undefined ? {} : { containerRegistryEnabled: options.registry }),
-        });
+        const updated = await model.namespaces.update(current, changes);
         print(
           options,
           { ...updated, ...(options.registry === false ? { note: registryDisabledNote } : {}) },
