@@ -1,3 +1,4 @@
+import { mapLimit } from './concurrency.js';
 import { PaginationNumberInvalidError } from './errors.js';
 
 /** `n` and `last` of tag and catalog listings (`last` is exclusive). */
@@ -13,14 +14,36 @@ export function assertPageSize(n: number | undefined): void {
     throw new PaginationNumberInvalidError(n);
 }
 
-/** The page of the sorted `entries` after `last`, and whether more follow it. */
-export function pageOf(
+/**
+ * The page after `last` of the sorted `entries` for which `probe` finds
+ * something, each with what it found, and whether more such entries follow.
+ *
+ * Storage lists names that may not stand for anything yet (a tag directory a
+ * crash left without its `current/link`), so each is probed, `limit` at a
+ * time, but only as far as the page needs: `n + 1` probes when every entry is
+ * good (the one past the page says whether more follow), all of them for a
+ * full listing.
+ */
+export async function probedPage<T>(
   entries: readonly string[],
   request: PageRequest,
-): { entries: string[]; truncated: boolean } {
+  limit: number,
+  probe: (entry: string) => Promise<T | undefined>,
+): Promise<{ entries: { name: string; found: T }[]; truncated: boolean }> {
   assertPageSize(request.n);
   const { last } = request;
   const after = last === undefined ? entries : entries.filter((entry) => entry > last);
   const n = request.n ?? after.length;
-  return { entries: after.slice(0, n), truncated: after.length > n };
+  const good: { name: string; found: T }[] = [];
+  let next = 0;
+  while (good.length <= n && next < after.length) {
+    const batch = after.slice(next, next + n + 1 - good.length);
+    next += batch.length;
+    const results = await mapLimit(batch, limit, probe);
+    batch.forEach((name, index) => {
+      const found = results[index];
+      if (found !== undefined) good.push({ name, found });
+    });
+  }
+  return { entries: good.slice(0, n), truncated: good.length > n };
 }

@@ -4,6 +4,7 @@ import {
   ManifestUnknownError,
   NameUnknownError,
   PaginationNumberInvalidError,
+  layout,
 } from '../src/index.js';
 import { describeOnDrivers, pushImage, rejectionOf } from './support.js';
 
@@ -73,5 +74,59 @@ describeOnDrivers('tags', (harness) => {
       ManifestUnknownError,
     );
     expect(await rejectionOf(repository.tags.resolve('-bad'))).to.be.instanceOf(TagInvalidError);
+  });
+
+  it('leave out a tag directory without current/link, as a crash mid-write leaves it', async () => {
+    const { driver } = harness();
+    const repository = harness().repository();
+    const image = await pushImage(repository);
+    for (const tag of ['a', 'c', 'e']) await repository.tags.set(tag, image.digest);
+    // What a kill -9 leaves between creating a tag's directory and renaming its
+    // current/link into place (filesystem driver), or in the middle of removing a
+    // tag file by file, or what distribution leaves by writing the index first.
+    for (const tag of ['b', 'd', 'f']) {
+      await driver.putContent(
+        layout.tagIndexLinkPath('library/app', tag, image.digest),
+        Buffer.from(image.digest),
+      );
+    }
+    expect((await driver.list(layout.tagsPath('library/app'))).length).to.equal(6);
+    expect(await repository.tags.list()).to.deep.equal({ tags: ['a', 'c', 'e'], truncated: false });
+    // Pages are full and `truncated` looks past the hidden ones.
+    expect(await repository.tags.list({ n: 2 })).to.deep.equal({
+      tags: ['a', 'c'],
+      truncated: true,
+    });
+    expect(await repository.tags.list({ n: 1, last: 'c' })).to.deep.equal({
+      tags: ['e'],
+      truncated: false,
+    });
+    expect(await repository.tags.list({ n: 0, last: 'e' })).to.deep.equal({
+      tags: [],
+      truncated: false,
+    });
+    const details = await repository.tags.listDetails({ n: 2, last: 'a' });
+    expect(details.tags.map((tag) => tag.name)).to.deep.equal(['c', 'e']);
+    expect(details.truncated).to.equal(false);
+    expect(await repository.tags.pointingAt(image.digest)).to.deep.equal(['a', 'c', 'e']);
+    // Every tag listed resolves; the half-written one is unknown until it is set.
+    for (const tag of (await repository.tags.list()).tags) {
+      expect(await repository.tags.resolve(tag)).to.equal(image.digest);
+    }
+    expect(await rejectionOf(repository.tags.resolve('b'))).to.be.instanceOf(ManifestUnknownError);
+    await repository.tags.set('b', image.digest);
+    expect((await repository.tags.list({ n: 2 })).tags).to.deep.equal(['a', 'b']);
+  });
+
+  it('answer [] when the only tag directory has no current/link', async () => {
+    const { driver } = harness();
+    const repository = harness().repository();
+    const image = await pushImage(repository);
+    await driver.putContent(
+      layout.tagIndexLinkPath('library/app', 'v1', image.digest),
+      Buffer.from(image.digest),
+    );
+    expect(await repository.tags.list()).to.deep.equal({ tags: [], truncated: false });
+    expect(await repository.tags.list({ n: 0 })).to.deep.equal({ tags: [], truncated: false });
   });
 });

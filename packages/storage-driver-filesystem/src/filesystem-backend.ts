@@ -188,8 +188,24 @@ export class FilesystemBackend implements StorageBackend {
     }
   }
 
+  /**
+   * Creates the target's missing ancestors and fsyncs each directory that
+   * gained one. The target's own directory is fsynced after the rename, but a
+   * directory created for it is durable only once its parent is fsynced too
+   * (POSIX): without that, power loss could take a new tag or blob directory,
+   * and the committed file in it, away. Nothing to do when the parent exists,
+   * as it mostly does; a new blob or upload costs one more fsync, a new tag
+   * two. Directories above the root are the operator's and are not touched.
+   */
   private async makeParent(target: string): Promise<void> {
-    await this.io(() => this.fs.mkdir(dirname(target), { recursive: true }));
+    const parent = dirname(target);
+    const created = await this.io(() => this.fs.mkdir(parent, { recursive: true }));
+    if (created === undefined) return;
+    const topmost = dirname(created);
+    for (let directory = parent; directory !== topmost;) {
+      directory = dirname(directory);
+      if (this.#paths.contains(directory)) await this.syncDirectory(directory);
+    }
   }
 
   private async openStaging(staging: string): Promise<FileHandle | undefined> {

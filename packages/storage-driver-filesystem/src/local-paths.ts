@@ -15,6 +15,11 @@ export class LocalPaths {
     if (path === '/') return this.root;
     return this.root === '/' ? path : `${this.root}${path}`;
   }
+
+  /** Whether the local path `local` is the root or below it. */
+  contains(local: string): boolean {
+    return this.root === '/' || local === this.root || local.startsWith(`${this.root}/`);
+  }
 }
 
 /** Uncommitted writer data for `target`, resumable by a later writer. */

@@ -209,6 +209,27 @@ describe('filesystem driver', () => {
       expect(await readdir(root)).to.deep.equal([]);
     });
 
+    it('fsyncs every directory that gained a new directory, within the root only', async () => {
+      await driver.putContent('/a/b/c/f', Buffer.from('x'));
+      expect(fileSystem.directorySyncs).to.deep.equal(
+        ['a/b', 'a', '', 'a/b/c'].map((path) => join(root, path)),
+      );
+      fileSystem.directorySyncs.length = 0;
+      await driver.putContent('/a/b/c/g', Buffer.from('y'));
+      await driver.move('/a/b/c/g', '/a/d/g');
+      expect(fileSystem.directorySyncs).to.deep.equal(
+        ['a/b/c', 'a', 'a/d', 'a/b/c'].map((path) => join(root, path)),
+      );
+      // A root that does not exist yet: the directories above it are not the driver's.
+      fileSystem.directorySyncs.length = 0;
+      const nested = join(root, 'new/root');
+      await createFilesystemDriver({ rootDirectory: nested, fileSystem }).putContent(
+        '/f',
+        Buffer.from('z'),
+      );
+      expect(fileSystem.directorySyncs).to.deep.equal([nested]);
+    });
+
     it('tolerates filesystems that cannot fsync a directory', async () => {
       fileSystem.failNext('directory.sync', 'EINVAL');
       await driver.putContent('/f', Buffer.from('x'));

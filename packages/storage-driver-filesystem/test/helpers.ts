@@ -19,6 +19,8 @@ type FileHandle = fsPromises.FileHandle;
 export class InstrumentedFileSystem implements FileSystem {
   /** Highest number of calls in flight at once. */
   peak = 0;
+  /** The directories fsynced, in order. */
+  readonly directorySyncs: string[] = [];
   #inFlight = 0;
   readonly #failures = new Map<Operation, string>();
 
@@ -46,7 +48,7 @@ export class InstrumentedFileSystem implements FileSystem {
     this.observe('stat', () => fsPromises.stat(...args))) as FileSystem['stat'];
   open: FileSystem['open'] = async (path, flags, mode) => {
     const handle = await this.observe('open', () => fsPromises.open(path, flags, mode));
-    return this.wrapHandle(handle, (await handle.stat()).isDirectory());
+    return this.wrapHandle(handle, (await handle.stat()).isDirectory(), String(path));
   };
 
   private async observe<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
@@ -65,12 +67,20 @@ export class InstrumentedFileSystem implements FileSystem {
     }
   }
 
-  private wrapHandle(handle: FileHandle, isDirectory: boolean): FileHandle {
+  private wrapHandle(handle: FileHandle, isDirectory: boolean, path: string): FileHandle {
     const observe = this.observe.bind(this);
+    const directorySyncs = this.directorySyncs;
     return new Proxy(handle, {
       get(target, property) {
+        if (property === 'sync' && isDirectory) {
+          return () =>
+            observe('directory.sync', async () => {
+              await target.sync();
+              directorySyncs.push(path);
+            });
+        }
         if (property === 'sync') {
-          return () => observe(isDirectory ? 'directory.sync' : 'handle.sync', () => target.sync());
+          return () => observe('handle.sync', () => target.sync());
         }
         if (property === 'stat') {
           return () => observe('handle.stat', () => target.stat());

@@ -9,6 +9,20 @@ describe('local paths', () => {
     expect(new LocalPaths('/').local('/a/b')).to.equal('/a/b');
   });
 
+  it('tell the root and what is below it from what is above or beside it', () => {
+    const paths = new LocalPaths('/srv/registry');
+    expect(['/srv/registry', '/srv/registry/a'].map((path) => paths.contains(path))).to.deep.equal([
+      true,
+      true,
+    ]);
+    expect(['/srv', '/srv/registry-2', '/'].map((path) => paths.contains(path))).to.deep.equal([
+      false,
+      false,
+      false,
+    ]);
+    expect(new LocalPaths('/').contains('/a')).to.equal(true);
+  });
+
   it('name bookkeeping files with a ~ so no storage path can collide', () => {
     expect(stagingPath('/r/data')).to.equal('/r/data~partial');
     expect(temporaryPath('/r/link')).to.match(/^\/r\/link~tmp-[0-9a-f]{12}$/);
