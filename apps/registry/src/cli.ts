@@ -22,7 +22,6 @@ import {
   initialAdminPasswordFile,
 } from './default-config.js';
 import { ensureInitialAdmin, ensureSigningKey, type InitialAdmin } from './first-start.js';
-import { startRegistry } from './server.js';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -84,6 +83,8 @@ async function serve(argument: string | undefined): Promise<void> {
       'generated a token signing key and certificate',
     );
   }
+  // Loaded here, not at the top: the model commands need none of the server.
+  const { startRegistry } = await import('./server.js');
   const running = await startRegistry(config, {
     logger,
     ...(embedded ? { secretFile: defaultSecretFile } : {}),

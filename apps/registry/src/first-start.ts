@@ -37,7 +37,15 @@ export async function ensureInitialAdmin(
 ): Promise<InitialAdmin | undefined> {
   if ((await model.users.list()).length > 0) return undefined;
   const password = randomPassword();
-  await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: 'wx' }).catch(
+    (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new Error(
+        `${passwordFile} exists but the database has no users: move it away and start again to create a new administrator`,
+        { cause: error },
+      );
+    },
+  );
   try {
     await model.users.create({ username, email: `${username}@localhost`, password, admin: true });
   } catch (error) {

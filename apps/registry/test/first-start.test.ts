@@ -55,13 +55,14 @@ describe('ensureInitialAdmin', () => {
     expect(gone).to.equal('ENOENT');
   });
 
-  it('never overwrites a password file it finds, and creates nobody then', async () => {
+  it('never overwrites a password file it finds, says what to do, and creates nobody then', async () => {
     await writeFile(passwordFile, 'an older password\n');
     const failure = await ensureInitialAdmin(model, 'admin', passwordFile).then(
       () => undefined,
-      (error: unknown) => (error as NodeJS.ErrnoException).code,
+      (error: unknown) => error as Error & { cause?: NodeJS.ErrnoException },
     );
-    expect(failure).to.equal('EEXIST');
+    expect(failure?.message).to.contain('move it away');
+    expect(failure?.cause?.code).to.equal('EEXIST');
     expect(await readFile(passwordFile, 'utf8')).to.equal('an older password\n');
     expect(await model.users.list()).to.deep.equal([]);
   });
