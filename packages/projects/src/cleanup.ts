@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { InvalidInputError } from './errors.js';
 import type { TagDetails } from './repositories.js';
 
@@ -7,7 +8,7 @@ export interface CleanupRules {
   readonly nameRegexDelete: string;
   /** Tags whose whole name matches are kept, even if `nameRegexDelete` matches too. */
   readonly nameRegexKeep?: string;
-  /** The newest `keepN` tags (by creation time) are kept. */
+  /** The newest `keepN` of the tags the patterns select (by creation time) are kept. */
   readonly keepN?: number;
   /** Only tags older than this many milliseconds are deleted. */
   readonly olderThanMs?: number;
@@ -17,9 +18,10 @@ export const maxPatternLength = 255;
 
 /**
  * The tags `rules` delete, newest first, GitLab's way: `latest` is never
- * deleted; `nameRegexKeep` beats `nameRegexDelete`; the newest `keepN` stay;
- * only tags older than `olderThanMs` go. A tag without a creation time
- * counts as oldest.
+ * deleted; `nameRegexKeep` beats `nameRegexDelete`; of the tags left, the
+ * newest `keepN` stay (GitLab counts them after the name filters, so tags
+ * the patterns never select do not use up `keepN`); only tags older than
+ * `olderThanMs` go. A tag without a creation time counts as oldest.
  */
 export function tagsToDelete(
   tags: readonly TagDetails[],
@@ -32,42 +34,43 @@ export function tagsToDelete(
       ? undefined
       : wholeMatch('name_regex_keep', rules.nameRegexKeep);
   const newestFirst = [...tags].sort((a, b) => time(b) - time(a) || a.name.localeCompare(b.name));
-  const kept = new Set(newestFirst.slice(0, rules.keepN ?? 0).map((tag) => tag.name));
-  const cutoff = rules.olderThanMs === undefined ? Infinity : now.getTime() - rules.olderThanMs;
-  return newestFirst.filter(
-    (tag) =>
-      tag.name !== 'latest' &&
-      remove.test(tag.name) &&
-      keep?.test(tag.name) !== true &&
-      !kept.has(tag.name) &&
-      time(tag) < cutoff,
+  const selected = newestFirst.filter(
+    (tag) => tag.name !== 'latest' && remove.test(tag.name) && keep?.test(tag.name) !== true,
   );
+  const cutoff = rules.olderThanMs === undefined ? Infinity : now.getTime() - rules.olderThanMs;
+  return selected.slice(rules.keepN ?? 0).filter((tag) => time(tag) < cutoff);
 }
 
 function time(tag: TagDetails): number {
   return tag.createdAt?.getTime() ?? 0;
 }
 
+/** A compiled name pattern: does it match the whole tag? */
+export interface TagPattern {
+  test(name: string): boolean;
+}
+
 /**
- * The pattern, anchored to the whole tag. GitLab uses RE2, which cannot
- * backtrack; JavaScript's engine can, so patterns that nest quantifiers (the
- * shape of catastrophic backtracking, `(a+)+`) are refused.
+ * The pattern, matched against the whole tag, with RE2's syntax and
+ * semantics as GitLab's (re2js, a JavaScript port of RE2). RE2 runs in time
+ * linear in the tag's length whatever the pattern, so no pattern a
+ * maintainer sends (`(a+)+`, `(a|a)*`) can stall the server the way
+ * JavaScript's backtracking engine would.
  */
-export function wholeMatch(field: string, pattern: string): RegExp {
+export function wholeMatch(field: string, pattern: string): TagPattern {
   if (pattern.length > maxPatternLength) {
     throw new InvalidInputError(field, `is longer than ${maxPatternLength} characters`);
   }
-  if (/\([^()]*[+*}][^()]*\)\s*[+*{?]/.test(pattern)) {
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(pattern);
+  } catch (error) {
     throw new InvalidInputError(
       field,
-      `nests quantifiers ("${pattern}"); that can take exponential time`,
+      `is not an RE2 regular expression: ${(error as Error).message}`,
     );
   }
-  try {
-    return new RegExp(`^(?:${pattern})$`, 'u');
-  } catch (error) {
-    throw new InvalidInputError(field, `is not a regular expression: ${(error as Error).message}`);
-  }
+  return { test: (name) => compiled.matches(name) };
 }
 
 const durationUnits: Record<string, number> = {

@@ -69,11 +69,13 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
   router.post('/users/:username/tokens', async (request, response) => {
     const input = Input.body(request).only('name', 'scopes', 'expires_at');
     const expiresAt = input.optionalDate('expires_at');
-    const created = await model.accessTokens.create(param(request, 'username'), {
-      name: input.string('name'),
-      scopes: input.scopes(),
-      ...(expiresAt === undefined ? {} : { expiresAt }),
-    });
+    const created = await inApiNames(
+      model.accessTokens.create(param(request, 'username'), {
+        name: input.string('name'),
+        scopes: input.scopes(),
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      }),
+    );
     response.status(201).json({ ...personalAccessTokenJson(created.record), token: created.token });
   });
   router.delete('/users/:username/tokens/:id', async (request, response) => {
@@ -117,14 +119,15 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
         'visibility',
         ...(kind === 'project' ? ['container_registry_enabled'] : []),
       );
-      let path = (await model.namespaces.get(param(request, 'path'), kind)).path;
+      // Every field is read before anything changes, so a bad one cannot leave a rename done.
       const newPath = input.optionalString('path');
+      const visibility = input.optionalVisibility();
+      const enabled = input.optionalBoolean('container_registry_enabled');
+      let path = (await model.namespaces.get(param(request, 'path'), kind)).path;
       if (newPath !== undefined && newPath !== path) {
         await refuseIfImages(repositories, path, 'renamed');
         path = (await model.namespaces.rename(path, newPath)).path;
       }
-      const visibility = input.optionalVisibility();
-      const enabled = input.optionalBoolean('container_registry_enabled');
       const updated = await model.namespaces.update(path, {
         ...(visibility === undefined ? {} : { visibility }),
         ...(enabled === undefined ? {} : { containerRegistryEnabled: enabled }),
@@ -167,11 +170,13 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
   router.post('/projects/:path/deploy_tokens', async (request, response) => {
     const input = Input.body(request).only('name', 'scopes', 'expires_at');
     const expiresAt = input.optionalDate('expires_at');
-    const created = await model.deployTokens.create(param(request, 'path'), {
-      name: input.string('name'),
-      scopes: input.scopes(),
-      ...(expiresAt === undefined ? {} : { expiresAt }),
-    });
+    const created = await inApiNames(
+      model.deployTokens.create(param(request, 'path'), {
+        name: input.string('name'),
+        scopes: input.scopes(),
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      }),
+    );
     response.status(201).json({ ...deployTokenJson(created.record), token: created.token });
   });
   router.delete('/projects/:path/deploy_tokens/:id', async (request, response) => {
@@ -189,7 +194,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     const input = Input.body(request).only(...Object.keys(settingNames));
     const changes: Record<string, unknown> = {};
     for (const name of input.names()) changes[settingNames[name] ?? name] = input.raw(name);
-    const settings = await model.settings.update(changes);
+    const settings = await inApiNames(model.settings.update(changes));
     response.json({
       ...settingsJson(settings),
       ...(changes.registryEnabled === false ? { note: registryDisabledNote } : {}),
@@ -209,6 +214,22 @@ function idParam(request: Request): number {
   const id = Number(param(request, 'id'));
   if (!Number.isSafeInteger(id) || id < 1) throw new InvalidInputError('id', 'must be a token id');
   return id;
+}
+
+/**
+ * The model names fields as the code does (`expiresAt`); the caller wrote
+ * them in snake_case (`expires_at`), so a refusal names them that way.
+ */
+async function inApiNames<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof InvalidInputError && /[A-Z]/.test(error.field)) {
+      const field = error.field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+      throw new InvalidInputError(field, error.message.slice(error.field.length + 2));
+    }
+    throw error;
+  }
 }
 
 /** Images live under the path; renaming or deleting the project would orphan them. */

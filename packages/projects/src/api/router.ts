@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
-import { isProjectsError, type ProjectsErrorCode } from '../errors.js';
+import { ProjectsError, isProjectsError, type ProjectsErrorCode } from '../errors.js';
 import type { ProjectsModel } from '../model.js';
 import type { ContainerRepositories } from '../repositories.js';
 import { adminRoutes } from './admin-routes.js';
@@ -45,6 +45,10 @@ export function createProjectsApi(options: ProjectsApiOptions): Router {
     }),
   );
   router.use(adminRoutes(options.model, options.repositories));
+  // An unknown route answers in JSON like every other error, not with Express's HTML page.
+  router.use((request) => {
+    throw new ProjectsError('NOT_FOUND', `no route ${request.method} ${request.path}`);
+  });
   router.use(errorHandler(options.onServerError));
   return router;
 }
