@@ -23,6 +23,8 @@ export type DatabaseOptions =
       readonly connectionString: string;
       /** Pool size. Default 10. */
       readonly maxConnections?: number;
+      /** How long to wait for a connection, ms. Default 10,000. */
+      readonly connectionTimeoutMillis?: number;
     };
 
 /** An open database with its schema brought up to date. */
@@ -55,6 +57,9 @@ function dialectOf(options: DatabaseOptions): SqliteDialect | PostgresDialect {
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
+      // An unreachable host would otherwise hang start-up (and every query) for the OS's
+      // TCP timeout, minutes; ten seconds says "database down" soon enough.
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
     });
     // An idle connection the server drops (restart, failover, idle timeout) makes the pool emit
     // 'error'; unheard, that would crash the process. The pool has already discarded the

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,28 @@ describe('opening the database (PostgreSQL)', function () {
     );
     expect(((error as ProjectsError).cause as { code?: string }).code).to.equal('ECONNREFUSED');
     expect(Date.now() - started).to.be.below(5000);
+  });
+
+  it('says UNAVAILABLE when the server accepts but never answers, after the connection timeout', async () => {
+    // A host that takes the connection and then says nothing: a hung server, a black-holing firewall.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const error = await rejection(
+        openDatabase({
+          dialect: 'postgres',
+          connectionString: `postgres://postgres@127.0.0.1:${port}/lading`,
+          connectionTimeoutMillis: 300,
+        }),
+      );
+      expect(isProjectsError(error, 'UNAVAILABLE')).to.equal(true);
+      expect(String((error as ProjectsError).cause)).to.match(/timeout/i);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('says UNAVAILABLE when the database does not exist', async () => {

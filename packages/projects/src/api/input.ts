@@ -31,10 +31,6 @@ export class Input {
     return new Input({ ...query, ...Input.body(request).fields });
   }
 
-  has(name: string): boolean {
-    return this.fields[name] !== undefined;
-  }
-
   names(): string[] {
     return Object.keys(this.fields);
   }
