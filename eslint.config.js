@@ -38,7 +38,7 @@ const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
 ];
 
-/** Tests may also run on the reference drivers and the conformance suite. */
+/** Tests may also run on the reference drivers, the conformance suite and the test tools. */
 const testDepConstraints = depConstraints.map((constraint) =>
   constraint.onlyDependOnLibsWithTags.includes('*')
     ? constraint
@@ -49,6 +49,8 @@ const testDepConstraints = depConstraints.map((constraint) =>
           'scope:storage-contract',
           'scope:storage-driver',
           'scope:storage-testsuite',
+          // Test support: real servers and clients (tools/registry-peers).
+          'type:tool',
         ],
       },
 );

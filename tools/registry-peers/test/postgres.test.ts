@@ -74,10 +74,13 @@ async function startAbandoned(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Started & { kill: () => void; exited: Promise<unknown> }> {
   const command = [process.execPath, '--import', 'tsx', abandonedPostgres, ending];
+  // The fixture may run as another user, who cannot write c8's coverage directory; it is
+  // test code, so it needs no coverage anyway.
+  const { NODE_V8_COVERAGE: _coverage, ...fixtureEnv } = env;
   const child = spawn('setpriv', [...setprivArgs, '--', ...command], {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: packageDirectory,
-    env,
+    env: fixtureEnv,
   });
   const exited = once(child, 'exit');
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
