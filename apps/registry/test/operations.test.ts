@@ -169,13 +169,7 @@ http:
   it('runs the embedded default: loopback, ./data, token auth, a kept secret, and says how to push', async () => {
     const lading = await startLading({ env: { REGISTRY_HTTP_ADDR: '127.0.0.1:0' } });
     try {
-      for (
-        let waited = 0;
-        !lading.stderr().includes('Push an image') && waited < 3000;
-        waited += 50
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await lading.waitForStderr('Push a first image');
       expect(lading.stderr())
         .to.contain(`Lading is listening on ${lading.url}, storing under ./data.`)
         .and.contain('skopeo copy');

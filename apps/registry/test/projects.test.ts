@@ -73,13 +73,7 @@ describe('projects and permissions in the embedded default', function () {
       layers: [{ files: { 'hello.txt': 'hi\n' } }],
     });
     lading = await startLading({ cwd: work, env: { REGISTRY_HTTP_ADDR: '127.0.0.1:0' } });
-    for (
-      let waited = 0;
-      !lading.stderr().includes('Push a first image') && waited < 5000;
-      waited += 50
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await lading.waitForStderr('Push a first image');
   });
   after(async () => {
     await lading.stop();
@@ -235,13 +229,7 @@ describe('projects and permissions in the embedded default', function () {
   it('prints no password on the next start', async () => {
     const again = await startLading({ cwd: work, env: { REGISTRY_HTTP_ADDR: '127.0.0.1:0' } });
     try {
-      for (
-        let waited = 0;
-        !again.stderr().includes('Push a first image') && waited < 5000;
-        waited += 50
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await again.waitForStderr('Push a first image');
       expect(again.stderr()).to.contain('initial-admin-password').and.not.contain(adminPassword);
     } finally {
       await again.stop();

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { optionalDate, timestamp, type ModelContext } from './context.js';
-import { InvalidInputError, notFound } from './errors.js';
+import { InvalidInputError, isProjectsError, notFound } from './errors.js';
 import type { Namespaces } from './namespaces.js';
 import { isTokenScope, type TokenScope } from './roles.js';
 import type { DeployTokensTable, PersonalAccessTokensTable } from './schema.js';
@@ -81,11 +81,8 @@ export class PersonalAccessTokens {
   }
 
   async get(id: number): Promise<PersonalAccessToken> {
-    const row = await this.context.db
-      .selectFrom('personal_access_tokens')
-      .innerJoin('users', 'users.id', 'personal_access_tokens.user_id')
-      .selectAll('personal_access_tokens')
-      .select('users.username')
+    if (!isStorableId(id)) throw notFound(`personal access token ${id}`);
+    const row = await this.withOwner()
       .where('personal_access_tokens.id', '=', id)
       .executeTakeFirst();
     if (row === undefined) throw notFound(`personal access token ${id}`);
@@ -95,23 +92,14 @@ export class PersonalAccessTokens {
   /** Revokes the token; it stops working at once, refresh tokens made with it included. */
   async revoke(id: number): Promise<PersonalAccessToken> {
     await this.get(id);
-    await this.context.db
-      .updateTable('personal_access_tokens')
-      .set({ revoked_at: timestamp(this.context.now()) })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await revokeRow(this.context, 'personal_access_tokens', id);
     return this.get(id);
   }
 
   /** The token whose secret is `token`, when it is neither revoked nor expired; notes its use. */
   async findUsable(token: string): Promise<PersonalAccessToken | undefined> {
     if (!token.startsWith(personalAccessTokenPrefix)) return undefined;
-    const row = await this.context.db
-      .selectFrom('personal_access_tokens')
-      .innerJoin('users', 'users.id', 'personal_access_tokens.user_id')
-      .selectAll('personal_access_tokens')
-      .select('users.username')
+    const row = await this.withOwner()
       .where('token_hash', '=', tokenHash(token))
       .executeTakeFirst();
     if (row === undefined) return undefined;
@@ -126,9 +114,17 @@ export class PersonalAccessTokens {
   }
 
   /** The token with `id` when still usable (for refresh). */
-  async usable(id: number): Promise<PersonalAccessToken | undefined> {
-    const record = await this.get(id).catch(() => undefined);
-    return record !== undefined && isUsable(record, this.context.now()) ? record : undefined;
+  usable(id: number): Promise<PersonalAccessToken | undefined> {
+    return usableOrNothing(this.get(id), this.context.now());
+  }
+
+  /** The tokens with their owner's name. */
+  private withOwner() {
+    return this.context.db
+      .selectFrom('personal_access_tokens')
+      .innerJoin('users', 'users.id', 'personal_access_tokens.user_id')
+      .selectAll('personal_access_tokens')
+      .select('users.username');
   }
 }
 
@@ -181,36 +177,22 @@ export class DeployTokens {
   }
 
   async get(id: number): Promise<DeployToken> {
-    const row = await this.context.db
-      .selectFrom('deploy_tokens')
-      .innerJoin('namespaces', 'namespaces.id', 'deploy_tokens.project_id')
-      .selectAll('deploy_tokens')
-      .select('namespaces.path')
-      .where('deploy_tokens.id', '=', id)
-      .executeTakeFirst();
+    if (!isStorableId(id)) throw notFound(`deploy token ${id}`);
+    const row = await this.withProject().where('deploy_tokens.id', '=', id).executeTakeFirst();
     if (row === undefined) throw notFound(`deploy token ${id}`);
     return toDeployToken(row, row.path);
   }
 
   async revoke(id: number): Promise<DeployToken> {
     await this.get(id);
-    await this.context.db
-      .updateTable('deploy_tokens')
-      .set({ revoked_at: timestamp(this.context.now()) })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await revokeRow(this.context, 'deploy_tokens', id);
     return this.get(id);
   }
 
   /** The deploy token signed in as `username` with `token`, when usable. */
   async findUsable(username: string, token: string): Promise<DeployToken | undefined> {
     if (!token.startsWith(deployTokenPrefix)) return undefined;
-    const row = await this.context.db
-      .selectFrom('deploy_tokens')
-      .innerJoin('namespaces', 'namespaces.id', 'deploy_tokens.project_id')
-      .selectAll('deploy_tokens')
-      .select('namespaces.path')
+    const row = await this.withProject()
       .where('token_hash', '=', tokenHash(token))
       .executeTakeFirst();
     if (row?.username !== username) return undefined;
@@ -218,10 +200,49 @@ export class DeployTokens {
     return isUsable(record, this.context.now()) ? record : undefined;
   }
 
-  async usable(id: number): Promise<DeployToken | undefined> {
-    const record = await this.get(id).catch(() => undefined);
-    return record !== undefined && isUsable(record, this.context.now()) ? record : undefined;
+  usable(id: number): Promise<DeployToken | undefined> {
+    return usableOrNothing(this.get(id), this.context.now());
   }
+
+  /** The tokens with their project's path. */
+  private withProject() {
+    return this.context.db
+      .selectFrom('deploy_tokens')
+      .innerJoin('namespaces', 'namespaces.id', 'deploy_tokens.project_id')
+      .selectAll('deploy_tokens')
+      .select('namespaces.path');
+  }
+}
+
+/** Ids are PostgreSQL `integer`s; any other number names no row (and would fail the query). */
+function isStorableId(id: number): boolean {
+  return Number.isInteger(id) && id >= 1 && id <= 2_147_483_647;
+}
+
+/** Marks a token revoked, keeping the first revocation time. */
+async function revokeRow(
+  context: ModelContext,
+  table: 'personal_access_tokens' | 'deploy_tokens',
+  id: number,
+): Promise<void> {
+  await context.db
+    .updateTable(table)
+    .set({ revoked_at: timestamp(context.now()) })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** The token `lookup` finds, when it exists and is usable at `now`; a database failure is thrown. */
+async function usableOrNothing<T extends TokenState>(
+  lookup: Promise<T>,
+  now: Date,
+): Promise<T | undefined> {
+  const record = await lookup.catch((error: unknown) => {
+    if (isProjectsError(error, 'NOT_FOUND')) return undefined;
+    throw error;
+  });
+  return record !== undefined && isUsable(record, now) ? record : undefined;
 }
 
 /** GitLab names them `gitlab+deploy-token-N`; `+` cannot be in a user name, so they never clash. */

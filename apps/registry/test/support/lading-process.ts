@@ -28,6 +28,8 @@ export interface LadingProcess {
   readonly logs: Record<string, unknown>[];
   /** What it wrote to stderr. */
   stderr(): string;
+  /** Resolves once stderr holds `text`; rejects, quoting stderr, after `timeoutMs`. */
+  waitForStderr(text: string, timeoutMs?: number): Promise<void>;
   /** Sends `signal` and waits for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -92,6 +94,12 @@ export async function startLading(options: LadingOptions = {}): Promise<LadingPr
     child,
     logs,
     stderr: () => stderr,
+    waitForStderr: async (text, timeoutMs = 10_000) => {
+      for (let waited = 0; !stderr.includes(text); waited += 50) {
+        if (waited >= timeoutMs) throw new Error(`no "${text}" on stderr:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       const code = await exited;
