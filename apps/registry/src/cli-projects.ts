@@ -208,21 +208,18 @@ function addNamespaceCommands(program: Command, kind: 'group' | 'project'): void
       options: Common & { visibility?: string; rename?: string; registry?: boolean },
     ) =>
       withModel(options, async (model, config) => {
-        // Only a group for `groups update`, as for `delete`; and bad options fail the
-        // command before the rename changes anything.
+        // Only a group for `groups update`, as for `delete`; the model checks every change
+        // before it writes any, so a refused one leaves no rename done.
         await model.namespaces.get(path, kind);
         const changes = {
+          ...(options.rename === undefined ? {} : { path: options.rename }),
           ...(options.visibility === undefined
             ? {}
             : { visibility: visibility(options.visibility) }),
           ...(options.registry === undefined ? {} : { containerRegistryEnabled: options.registry }),
         };
-        let current = path;
-        if (options.rename !== undefined) {
-          await refuseIfImages(config, current, 'renamed');
-          current = (await model.namespaces.rename(current, options.rename)).path;
-        }
-        const updated = await model.namespaces.update(current, changes);
+        if (options.rename !== undefined) await refuseIfImages(config, path, 'renamed');
+        const updated = await model.namespaces.change(path, changes);
         print(
           options,
           { ...updated, ...(options.registry === false ? { note: registryDisabledNote } : {}) },

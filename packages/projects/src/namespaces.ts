@@ -120,8 +120,91 @@ export class Namespaces {
     return rows.sort((a, b) => a.path.length - b.path.length).map((row) => row.id);
   }
 
-  async update(path: string, changes: NamespaceChanges): Promise<Namespace> {
+  update(path: string, changes: NamespaceChanges): Promise<Namespace> {
+    return this.change(path, changes);
+  }
+
+  /**
+   * Moves a group or project, and everything below it, to `newPath`, under the
+   * same parent. Images are not moved: the caller refuses renames of projects
+   * whose registry holds any (as GitLab does).
+   */
+  rename(path: string, newPath: string): Promise<Namespace> {
+    return this.change(path, { path: newPath });
+  }
+
+  /**
+   * A rename (`path`) and other changes together, in one transaction, every
+   * one checked before anything is written: a refusal changes nothing.
+   */
+  async change(path: string, changes: NamespaceChanges & { path?: string }): Promise<Namespace> {
     const namespace = await this.get(path);
+    const newPath = changes.path ?? path;
+    const moves = newPath === path ? [] : await this.plannedMoves(namespace, newPath);
+    // After a rename, the registry can take the project's name exactly when its new path allows.
+    const reason = moves.length === 0 ? namespace.registryDisabledReason : moves[0]?.problem;
+    const values = await this.plannedValues(namespace, changes, { path: newPath, reason });
+    try {
+      await this.context.db.transaction().execute(async (transaction) => {
+        for (const move of moves) {
+          await transaction
+            .updateTable('namespaces')
+            .set({
+              path: move.moved,
+              registry_disabled_reason: move.problem ?? null,
+              ...(move.problem !== undefined && move.kind === 'project'
+                ? { container_registry_enabled: 0 }
+                : {}),
+            })
+            .where('id', '=', move.id)
+            .execute();
+        }
+        if (Object.keys(values).length > 0) {
+          await transaction
+            .updateTable('namespaces')
+            .set(values)
+            .where('id', '=', namespace.id)
+            .execute();
+        }
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ProjectsError('CONFLICT', `"${newPath}" exists`);
+      throw error;
+    }
+    return this.get(newPath);
+  }
+
+  /** Where the namespace and everything below it go, and what the registry makes of each new path. */
+  private async plannedMoves(namespace: Namespace, newPath: string): Promise<Move[]> {
+    const { path } = namespace;
+    checkNamespacePath(newPath);
+    if (parentPath(newPath) !== parentPath(path)) {
+      throw new InvalidInputError(
+        'path',
+        `"${newPath}" is not in the same group as "${path}"; renames keep the parent`,
+      );
+    }
+    const below = await this.context.db
+      .selectFrom('namespaces')
+      .select(['id', 'kind', 'path'])
+      .where(startsWith(`${path}/`))
+      .execute();
+    const moves: Move[] = [];
+    for (const row of [{ id: namespace.id, kind: namespace.kind, path }, ...below]) {
+      const moved = newPath + row.path.slice(path.length);
+      moves.push({ id: row.id, kind: row.kind, moved, problem: await this.registryProblem(moved) });
+    }
+    return moves;
+  }
+
+  /** The columns `changes` set, once each is checked; a name `reason` keeps the registry off. */
+  private async plannedValues(
+    namespace: Namespace,
+    changes: NamespaceChanges,
+    name: { readonly path: string; readonly reason: string | undefined },
+  ): Promise<
+    Partial<Pick<Selectable<NamespacesTable>, 'visibility' | 'container_registry_enabled'>>
+  > {
     const values: Partial<
       Pick<Selectable<NamespacesTable>, 'visibility' | 'container_registry_enabled'>
     > = {};
@@ -138,66 +221,12 @@ export class Namespaces {
           'is a project setting; groups have none',
         );
       }
-      if (changes.containerRegistryEnabled && namespace.registryDisabledReason !== undefined) {
-        throw new UnnamablePathError(namespace.path, namespace.registryDisabledReason);
+      if (changes.containerRegistryEnabled && name.reason !== undefined) {
+        throw new UnnamablePathError(name.path, name.reason);
       }
       values.container_registry_enabled = changes.containerRegistryEnabled ? 1 : 0;
     }
-    if (Object.keys(values).length === 0) return namespace;
-    const row = await this.context.db
-      .updateTable('namespaces')
-      .set(values)
-      .where('id', '=', namespace.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toNamespace(row);
-  }
-
-  /**
-   * Moves a group or project, and everything below it, to `newPath`, under the
-   * same parent. Images are not moved: the caller refuses renames of projects
-   * whose registry holds any (as GitLab does).
-   */
-  async rename(path: string, newPath: string): Promise<Namespace> {
-    const namespace = await this.get(path);
-    checkNamespacePath(newPath);
-    if (parentPath(newPath) !== parentPath(path)) {
-      throw new InvalidInputError(
-        'path',
-        `"${newPath}" is not in the same group as "${path}"; renames keep the parent`,
-      );
-    }
-    const below = await this.context.db
-      .selectFrom('namespaces')
-      .select(['id', 'kind', 'path'])
-      .where(startsWith(`${path}/`))
-      .execute();
-    const moves: { id: number; kind: string; moved: string; problem: string | undefined }[] = [];
-    for (const row of [{ id: namespace.id, kind: namespace.kind, path }, ...below]) {
-      const moved = newPath + row.path.slice(path.length);
-      moves.push({ ...row, moved, problem: await this.registryProblem(moved) });
-    }
-    try {
-      await this.context.db.transaction().execute(async (transaction) => {
-        for (const move of moves) {
-          await transaction
-            .updateTable('namespaces')
-            .set({
-              path: move.moved,
-              registry_disabled_reason: move.problem ?? null,
-              ...(move.problem !== undefined && move.kind === 'project'
-                ? { container_registry_enabled: 0 }
-                : {}),
-            })
-            .where('id', '=', move.id)
-            .execute();
-        }
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ProjectsError('CONFLICT', `"${newPath}" exists`);
-      throw error;
-    }
-    return this.get(newPath);
+    return values;
   }
 
   /** Removes a group or project, its members and deploy tokens, and everything below it. */
@@ -300,6 +329,13 @@ export class Namespaces {
       );
     }
   }
+}
+
+interface Move {
+  readonly id: number;
+  readonly kind: string;
+  readonly moved: string;
+  readonly problem: string | undefined;
 }
 
 function checkVisibility(visibility: unknown): void {

@@ -432,6 +432,37 @@ describeEachDialectStored('groups and projects', ({ model, db, clock }) => {
     });
   });
 
+  describe('change: a rename and other changes at once', () => {
+    it('writes nothing when any change is refused', async () => {
+      await model().namespaces.createGroup({ path: 'team', visibility: 'internal' });
+      await model().namespaces.createProject({ path: 'team/app', visibility: 'internal' });
+      await expectInvalid(
+        model().namespaces.change('team/app', { path: 'team/web', visibility: 'public' }),
+        'visibility',
+      );
+      expect(await paths()).to.deep.equal(['team', 'team/app']);
+      expect((await model().namespaces.get('team/app')).visibility).to.equal('internal');
+    });
+
+    it('renames a project to a name the registry takes and enables its registry in one step', async () => {
+      await model().settings.update({ allowUnnamablePaths: true });
+      await model().namespaces.createGroup({ path: 'team' });
+      await model().namespaces.createProject({ path: 'team/App' });
+      const changed = await model().namespaces.change('team/App', {
+        path: 'team/app',
+        containerRegistryEnabled: true,
+      });
+      expect(changed).to.include({ path: 'team/app', containerRegistryEnabled: true });
+      expect(changed.registryDisabledReason).to.equal(undefined);
+      const refused = await rejection(
+        model().namespaces.change('team/app', { path: 'team/Web', containerRegistryEnabled: true }),
+      );
+      expect(refused).to.be.instanceOf(UnnamablePathError);
+      expect((refused as UnnamablePathError).path).to.equal('team/Web');
+      expect(await paths()).to.deep.equal(['team', 'team/app']);
+    });
+  });
+
   describe('delete', () => {
     it('removes the namespace, everything below it, their members and deploy tokens', async () => {
       await model().users.create({ username: 'alice', email: 'a@example.com', password });

@@ -119,16 +119,16 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
         'visibility',
         ...(kind === 'project' ? ['container_registry_enabled'] : []),
       );
-      // Every field is read before anything changes, so a bad one cannot leave a rename done.
+      // Every field is read, and the model checks every change, before anything is written.
       const newPath = input.optionalString('path');
       const visibility = input.optionalVisibility();
       const enabled = input.optionalBoolean('container_registry_enabled');
-      let path = (await model.namespaces.get(param(request, 'path'), kind)).path;
+      const { path } = await model.namespaces.get(param(request, 'path'), kind);
       if (newPath !== undefined && newPath !== path) {
         await refuseIfImages(repositories, path, 'renamed');
-        path = (await model.namespaces.rename(path, newPath)).path;
       }
-      const updated = await model.namespaces.update(path, {
+      const updated = await model.namespaces.change(path, {
+        ...(newPath === undefined ? {} : { path: newPath }),
         ...(visibility === undefined ? {} : { visibility }),
         ...(enabled === undefined ? {} : { containerRegistryEnabled: enabled }),
       });
