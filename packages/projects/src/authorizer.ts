@@ -1,5 +1,6 @@
 import type { Access, Authorizer, TokenPrincipal } from '@lading/token-auth';
 import type { ProjectsModel } from './model.js';
+import type { SiteSettings } from './settings.js';
 import { allowedActions, type RegistryAction, type Subject } from './permissions.js';
 import { deployTokenPrefix, personalAccessTokenPrefix } from './secrets.js';
 
@@ -54,7 +55,7 @@ export function createProjectsAuthorizer(model: ProjectsModel): Authorizer {
       if (subject === undefined) return [];
       const granted: Access[] = [];
       for (const access of requested) {
-        const actions = await actionsFor(model, subject, access);
+        const actions = await actionsFor(model, settings, subject, access);
         const given = access.actions.filter((action) =>
           action === '*'
             ? everything.every((each) => actions.includes(each))
@@ -104,6 +105,7 @@ type SubjectWithUser =
 
 async function actionsFor(
   model: ProjectsModel,
+  settings: SiteSettings,
   subject: SubjectWithUser,
   access: Access,
 ): Promise<RegistryAction[]> {
@@ -115,7 +117,6 @@ async function actionsFor(
   }
   if (access.type !== 'repository') return [];
   const project = await model.namespaces.projectOf(access.name);
-  const settings = await model.settings.get();
   if (project === undefined) {
     // A repository no project holds (left from before, or pushed by hand): only admins reach it.
     if (subject.kind !== 'user' || !subject.admin) return [];
