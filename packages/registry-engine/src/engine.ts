@@ -7,7 +7,7 @@ import { BlobStore } from './blob-store.js';
 import { listRepositories, listRepositoriesUnder, type CatalogPage } from './catalog.js';
 import { deleteRepository } from './delete-repository.js';
 import type { EngineContext, ForeignLayerPolicy } from './engine-context.js';
-import { EventBus, type RegistryEventListener } from './events.js';
+import { EventBus, type RegistryEventListener, type RegistryEventRecorder } from './events.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { PageRequest } from './pagination.js';
 import { purgeUploads, type PurgeOptions, type PurgedUpload } from './purge-uploads.js';
@@ -102,6 +102,16 @@ export class RegistryEngine {
    */
   onEvent(listener: RegistryEventListener): () => void {
     return this.#context.events.subscribe(listener);
+  }
+
+  /**
+   * Awaits `recorder` with every event before the operation that caused it
+   * returns — a pushed blob is recorded before its PUT is answered — so a
+   * durable notification queue loses nothing to a crash. Its failures are
+   * logged, never failing the operation. Returns a function that unsubscribes.
+   */
+  onEventRecorded(recorder: RegistryEventRecorder): () => void {
+    return this.#context.events.record(recorder);
   }
 }
 

@@ -43,20 +43,35 @@ export interface RegistryEvent {
 export type RegistryEventListener = (event: RegistryEvent) => void | Promise<void>;
 
 /**
+ * Told of each event before the operation that caused it returns, and
+ * awaited: for a durable record (a notification spool) that must hold the
+ * event before the client hears the operation succeeded.
+ */
+export type RegistryEventRecorder = (event: RegistryEvent) => Promise<void>;
+
+/**
  * Delivers events to listeners after the current operation has returned
  * (`setImmediate`), so a slow or failing listener never slows or fails a
- * push or a pull. Listener errors are logged and otherwise ignored.
+ * push or a pull. Recorders are awaited first, inside the operation; their
+ * failures too are logged and otherwise ignored: a record that cannot be
+ * written must not fail the push it records.
  */
 export class EventBus {
   readonly #listeners = new Set<RegistryEventListener>();
+  readonly #recorders = new Set<RegistryEventRecorder>();
 
   subscribe(listener: RegistryEventListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  emit(action: RegistryAction, target: EventTarget, context?: RequestContext): void {
-    if (this.#listeners.size === 0) return;
+  record(recorder: RegistryEventRecorder): () => void {
+    this.#recorders.add(recorder);
+    return () => this.#recorders.delete(recorder);
+  }
+
+  async emit(action: RegistryAction, target: EventTarget, context?: RequestContext): Promise<void> {
+    if (this.#listeners.size === 0 && this.#recorders.size === 0) return;
     const event: RegistryEvent = {
       id: randomUUID(),
       timestamp: new Date(),
@@ -64,6 +79,13 @@ export class EventBus {
       target,
       ...(context === undefined ? {} : { context }),
     };
+    await Promise.all(
+      [...this.#recorders].map((recorder) =>
+        recorder(event).catch((error: unknown) => {
+          debug('event recorder failed for %s %s: %s', action, target.kind, String(error));
+        }),
+      ),
+    );
     for (const listener of this.#listeners) {
       setImmediate(() => {
         Promise.resolve()

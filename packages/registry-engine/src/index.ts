@@ -37,6 +37,7 @@ export type {
   RegistryAction,
   RegistryEvent,
   RegistryEventListener,
+  RegistryEventRecorder,
   RequestContext,
 } from './events.js';
 export {

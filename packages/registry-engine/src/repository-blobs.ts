@@ -64,7 +64,7 @@ export class RepositoryBlobs {
         throw new BlobUnknownError(this.repository, digest);
       throw error;
     }
-    this.emit('pull', descriptor, options.context);
+    await this.emit('pull', descriptor, options.context);
     return { descriptor, stream };
   }
 
@@ -89,7 +89,7 @@ export class RepositoryBlobs {
     const descriptor = await source.stat(digest);
     const canonical = (await source.canonicalDigest(digest)) ?? digest;
     await this.link(digest, canonical);
-    this.emit('mount', descriptor, context, fromRepository);
+    await this.emit('mount', descriptor, context, fromRepository);
     return descriptor;
   }
 
@@ -105,7 +105,7 @@ export class RepositoryBlobs {
         throw new BlobUnknownError(this.repository, digest);
       throw error;
     }
-    this.emit('delete', descriptor, context);
+    await this.emit('delete', descriptor, context);
   }
 
   /** Links `digest` (and, for an alias algorithm, its canonical digest) into this repository. */
@@ -127,8 +127,8 @@ export class RepositoryBlobs {
     descriptor: BlobDescriptor,
     context: RequestContext | undefined,
     fromRepository?: string,
-  ): void {
-    this.engine.events.emit(
+  ): Promise<void> {
+    return this.engine.events.emit(
       action,
       {
         kind: 'blob',

@@ -90,7 +90,7 @@ export class RepositoryManifests {
     }
     if (target.kind === 'tag') await this.#tags.set(target.tag, digest);
     const descriptor = { digest, mediaType: parsed.mediaType, size: content.length };
-    this.engine.events.emit(
+    await this.engine.events.emit(
       'push',
       {
         kind: 'manifest',
@@ -110,7 +110,7 @@ export class RepositoryManifests {
   /** The manifest's exact bytes and media type. Emits a pull event. */
   async get(reference: string, context?: RequestContext): Promise<ManifestContent> {
     const manifest = await this.read(parseReference(reference), reference);
-    this.engine.events.emit(
+    await this.engine.events.emit(
       'pull',
       {
         kind: 'manifest',
@@ -154,7 +154,7 @@ export class RepositoryManifests {
     if (target.kind === 'tag') {
       const digest = await this.#tags.resolve(target.tag);
       await this.#tags.remove(target.tag);
-      this.engine.events.emit(
+      await this.engine.events.emit(
         'delete',
         { kind: 'tag', repository: this.repository, tag: target.tag, digest },
         context,
@@ -173,7 +173,7 @@ export class RepositoryManifests {
       throw error;
     }
     for (const tag of tags) await ignoringMissing(this.#tags.remove(tag));
-    this.engine.events.emit(
+    await this.engine.events.emit(
       'delete',
       {
         kind: 'manifest',

@@ -128,7 +128,7 @@ export class RepositoryUploads {
       );
       await new RepositoryBlobs(this.engine, this.repository).link(expected.digest, canonical);
       await this.discard(id);
-      this.engine.events.emit(
+      await this.engine.events.emit(
         'push',
         { kind: 'blob', repository: this.repository, ...descriptor },
         options.context,

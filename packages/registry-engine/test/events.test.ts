@@ -75,4 +75,36 @@ describeOnDrivers('events', (harness) => {
     await settle();
     expect(seen).to.deep.equal(['push']);
   });
+
+  it('are recorded before the operation returns, and a failing recorder fails nothing', async () => {
+    const { engine } = harness();
+    const recorded: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const stop = engine.onEventRecorded(async (event) => {
+      await held;
+      recorded.push(`${event.action} ${event.target.kind}`);
+    });
+    engine.onEventRecorded(() => Promise.reject(new Error('spool full')));
+    let finished = false;
+    const upload = engine
+      .repository('team/app')
+      .uploads.upload(Buffer.from('x'))
+      .then(() => {
+        finished = true;
+      });
+    await settle();
+    await settle();
+    expect(finished, 'the upload waits for its record').to.equal(false);
+    release();
+    await upload;
+    expect(recorded).to.deep.equal(['push blob']);
+    const image = await pushImage(engine.repository('team/app'), { tag: 'v1', layers: ['l'] });
+    expect(recorded).to.include('push manifest');
+    stop();
+    await engine.repository('team/app').manifests.get(image.digest);
+    expect(recorded.filter((entry) => entry.startsWith('pull'))).to.deep.equal([]);
+  });
 });
