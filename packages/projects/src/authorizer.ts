@@ -32,9 +32,9 @@ export function createProjectsAuthorizer(model: ProjectsModel): Authorizer {
           : { name: username, credential: `deploy:${token.id}` };
       }
       const user = await model.users.authenticate(username, password);
-      return user === undefined
-        ? undefined
-        : { name: user.username, credential: `password:${user.id}` };
+      if (user === undefined) return undefined;
+      const stamp = await model.users.passwordStamp(user.id);
+      return { name: user.username, credential: `password:${user.id}:${stamp ?? ''}` };
     },
 
     async resolve(name, credential) {
@@ -77,13 +77,16 @@ async function subjectOf(
   model: ProjectsModel,
   principal: TokenPrincipal,
 ): Promise<SubjectWithUser | undefined> {
-  // Only what authenticate() hands out: "password:<user id>", "pat:<id>" or "deploy:<id>".
-  // The user id binds a password sign-in to the account, not the name: a refresh token
-  // of a deleted account does not pass to a new one of the same name.
-  const parsed = /^(password|pat|deploy):(\d{1,15})$/.exec(principal.credential ?? '');
+  // Only what authenticate() hands out: "password:<user id>:<password stamp>", "pat:<id>"
+  // or "deploy:<id>". The user id binds a password sign-in to the account, not the name (a
+  // refresh token of a deleted account does not pass to a new one of the same name); the
+  // stamp ends it when the password changes.
+  const parsed = /^(?:(pat|deploy):(\d{1,15})|(password):(\d{1,15}):([0-9a-f]{16}))$/.exec(
+    principal.credential ?? '',
+  );
   if (parsed === null) return undefined;
-  const kind = parsed[1];
-  const id = Number(parsed[2]);
+  const kind = parsed[1] ?? parsed[3];
+  const id = Number(parsed[2] ?? parsed[4]);
   if (kind === 'deploy') {
     const token = await model.deployTokens.usable(id);
     if (token?.username !== principal.name) return undefined;
@@ -96,7 +99,7 @@ async function subjectOf(
     if (token?.userId !== user.id) return undefined;
     return { kind: 'user', admin: user.admin, scopes: token.scopes, userId: user.id };
   }
-  if (user.id !== id) return undefined;
+  if (user.id !== id || (await model.users.passwordStamp(id)) !== parsed[5]) return undefined;
   return { kind: 'user', admin: user.admin, userId: user.id };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hashPassword, verifyPassword } from './secrets.js';
 import { isUniqueViolation, timestamp, type ModelContext } from './context.js';
 import { InvalidInputError, ProjectsError, notFound } from './errors.js';
@@ -88,6 +89,22 @@ export class Users {
       .where('id', '=', id)
       .executeTakeFirst();
     return row === undefined ? undefined : toUser(row);
+  }
+
+  /**
+   * A short fingerprint of the user's current password hash, or `undefined`
+   * for no such user: it changes with the password, so a sign-in that carries
+   * it ends when the password does.
+   */
+  async passwordStamp(id: number): Promise<string | undefined> {
+    const row = await this.context.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined
+      ? undefined
+      : createHash('sha256').update(row.password_hash).digest('hex').slice(0, 16);
   }
 
   async list(): Promise<User[]> {

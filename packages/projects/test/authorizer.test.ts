@@ -64,10 +64,9 @@ describeEachDialectStored('the projects authorizer', ({ model, clock }) => {
   describe('authenticate', () => {
     it('signs a user in with their password', async () => {
       const alice = await model().users.get('alice');
-      expect(await authorizer.authenticate('alice', password)).to.deep.equal({
-        name: 'alice',
-        credential: `password:${alice.id}`,
-      });
+      const signedIn = await authorizer.authenticate('alice', password);
+      expect(signedIn?.name).to.equal('alice');
+      expect(signedIn?.credential).to.match(new RegExp(`^password:${alice.id}:[0-9a-f]{16}$`));
       expect(await authorizer.authenticate('alice', 'wrong password')).to.equal(undefined);
       expect(await authorizer.authenticate('nobody', password)).to.equal(undefined);
       await model().users.update('alice', { blocked: true });
@@ -108,9 +107,10 @@ describeEachDialectStored('the projects authorizer', ({ model, clock }) => {
   });
 
   describe('resolve (refresh)', () => {
-    it('resolves a password sign-in until the user is blocked or deleted, and not for a new account of that name', async () => {
+    it('resolves a password sign-in until the user is blocked, changes password or is deleted, and not for a new account of that name', async () => {
       const { id } = await model().users.get('alice');
-      const credential = `password:${id}`;
+      const credential = String((await authorizer.authenticate('alice', password))?.credential);
+      expect(await authorizer.resolve('alice', `password:${id}`)).to.equal(undefined);
       expect(await authorizer.resolve('alice', credential)).to.deep.equal({
         name: 'alice',
         credential,
@@ -121,10 +121,17 @@ describeEachDialectStored('the projects authorizer', ({ model, clock }) => {
       expect(await authorizer.resolve('alice', credential)).to.equal(undefined);
       await model().users.update('alice', { blocked: false });
       expect(await authorizer.resolve('alice', credential)).to.not.equal(undefined);
+      await model().users.update('alice', { password: 'a brand new password' });
+      expect(await authorizer.resolve('alice', credential)).to.equal(undefined);
+      const renewed = String(
+        (await authorizer.authenticate('alice', 'a brand new password'))?.credential,
+      );
+      expect(await authorizer.resolve('alice', renewed)).to.not.equal(undefined);
       await model().users.delete('alice');
       expect(await authorizer.resolve('alice', credential)).to.equal(undefined);
       await model().users.create({ username: 'alice', email: 'new@example.com', password });
       expect(await authorizer.resolve('alice', credential)).to.equal(undefined);
+      expect(await authorizer.resolve('alice', renewed)).to.equal(undefined);
       expect(await authorizer.resolve('nobody', credential)).to.equal(undefined);
     });
 
