@@ -12,6 +12,7 @@ const depConstraints = [
   { sourceTag: 'scope:oci', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:token-auth', onlyDependOnLibsWithTags: ['scope:oci'] },
+  { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:oci'] },
   { sourceTag: 'scope:projects', onlyDependOnLibsWithTags: ['scope:token-auth', 'scope:oci'] },
   {
     sourceTag: 'scope:registry-api',
