@@ -7,6 +7,7 @@ import {
 } from '@lading/registry-engine';
 import type { StorageDriver } from '@lading/storage-driver';
 import { allowAll, type AccessController } from '@lading/token-auth';
+import type { Notifier } from '@lading/notifications';
 import { createProjectsApi, createProjectsAuthorizer, type ProjectsModel } from '@lading/projects';
 import type { Express, Router } from 'express';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ import { createHttpApp } from './http-app.js';
 import { RegistryMetrics } from './metrics.js';
 import { uploadSecret } from './secret.js';
 import { storageDrivers } from './storage.js';
+import { registerNotificationMetrics, startNotifications } from './notifications.js';
 import { engineRepositories, openProjects } from './projects.js';
 import { tokenAccessController, tokenRouter } from './token-service.js';
 
@@ -29,6 +31,8 @@ export interface Registry {
   readonly health: StorageHealth;
   /** The forge model, when `lading.projects` is configured. */
   readonly projects?: ProjectsModel;
+  /** Webhook notifications, when an endpoint is enabled. */
+  readonly notifier?: Notifier;
   /** Releases what composing opened (the projects database). */
   close(): Promise<void>;
 }
@@ -51,11 +55,6 @@ export async function composeRegistry(
     driverConfig.name,
     driverConfig.parameters,
   );
-  if (config.notifications.endpoints.some((endpoint) => !endpoint.disabled)) {
-    logger.warn(
-      'notifications.endpoints: webhook delivery is not implemented yet; no events will be sent',
-    );
-  }
   if (config.storage.cache.blobdescriptor === 'redis') {
     logger.warn(
       'storage.cache.blobdescriptor: redis is not supported yet; using the in-memory cache',
@@ -70,6 +69,8 @@ export async function composeRegistry(
       config.storage.cache.blobdescriptorsize ?? 10_000,
     ),
   });
+  const notifier = await startNotifications(config, engine, logger);
+  if (notifier !== undefined) registerNotificationMetrics(metrics.registry, notifier);
   const { secret, generated } = await uploadSecret(config.http.secret, options.secretFile);
   if (generated) {
     logger.warn(
@@ -112,7 +113,9 @@ export async function composeRegistry(
     metrics,
     health,
     ...(projects === undefined ? {} : { projects }),
+    ...(notifier === undefined ? {} : { notifier }),
     close: async () => {
+      await notifier?.close();
       await projects?.close();
     },
   };

@@ -31,6 +31,8 @@ lading:
   projects:
     database:
       sqlite: ./data/lading.db
+  notifications:
+    spooldirectory: ./data/notifications
 `;
 
 /** Where the embedded default keeps what it generates, next to the data. */

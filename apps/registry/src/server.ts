@@ -96,6 +96,9 @@ async function debugServer(config: RegistryConfig, registry: Registry): Promise<
   app.get('/debug/health', (_request, response) => {
     response.status(registry.health.healthy ? 200 : 503).json(registry.health.report());
   });
+  app.get('/debug/notifications', (_request, response) => {
+    response.json({ endpoints: registry.notifier?.snapshot() ?? [] });
+  });
   const prometheus = config.http.debug?.prometheus;
   if (prometheus?.enabled === true) {
     app.get(prometheus.path, async (_request, response) => {

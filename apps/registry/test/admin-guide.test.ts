@@ -122,3 +122,22 @@ describe('docs/projects-and-permissions.md', function () {
   });
   after(() => rm(directory, { recursive: true, force: true }));
 });
+
+describe('docs/notifications.md', () => {
+  it('shows a complete config that Lading accepts, with every endpoint key read', async () => {
+    const text = await readFile(
+      fileURLToPath(new URL('../../../docs/notifications.md', import.meta.url)),
+      'utf8',
+    );
+    const blocks = [...text.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(([, body = '']) => body);
+    expect(blocks).to.have.length(1);
+    const { config } = parseConfig(blocks[0] ?? '', { env: {} });
+    const [deployer] = config.notifications.endpoints;
+    expect(deployer).to.include({ name: 'deployer', timeout: 5000, threshold: 5, backoff: 10_000 });
+    expect(deployer?.ignore.actions).to.deep.equal(['pull']);
+    expect(config.lading.notifications).to.deep.equal({
+      spooldirectory: '/var/spool/lading',
+      maxspoolbytes: 268435456,
+    });
+  });
+});

@@ -17,6 +17,7 @@ export type {
   LadingConfig,
   TokenServiceConfig,
   ProjectsConfig,
+  LadingNotificationsConfig,
   LetsEncryptConfig,
   LoadedConfig,
   LogConfig,
@@ -35,3 +36,4 @@ export type {
   TokenAuthConfig,
   ValidationConfig,
 } from './registry-config.js';
+export { defaultMaxSpoolBytes, defaultSpoolDirectory } from './sections/other-sections.js';

@@ -219,6 +219,16 @@ export interface LadingConfig {
   readonly tokenservice?: TokenServiceConfig;
   /** Present when users, groups and projects decide who gets which token. */
   readonly projects?: ProjectsConfig;
+  /** Where webhook notifications wait until their endpoints take them; absent: the defaults. */
+  readonly notifications?: LadingNotificationsConfig;
+}
+
+/** `lading.notifications`: the durable spool behind `notifications.endpoints`. */
+export interface LadingNotificationsConfig {
+  /** Local directory of the per-endpoint spools (default `./lading-notifications`). */
+  readonly spooldirectory: string;
+  /** Undelivered bytes kept per endpoint before new events are refused (default 256 MiB). */
+  readonly maxspoolbytes: number;
 }
 
 /** `lading.projects`: the forge model (`@lading/projects`) and its REST API. */

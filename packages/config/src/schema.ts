@@ -228,5 +228,6 @@ export const configurationSchema: StructShape = struct({
       database: struct(scalars('sqlite', 'postgres', 'maxconnections')),
       ...scalars('apipath', 'bcryptcost'),
     }),
+    notifications: struct(scalars('spooldirectory', 'maxspoolbytes')),
   }),
 });

@@ -68,7 +68,7 @@ describe('unknown and unsupported keys', () => {
   it('refuses keys the lading section does not have', () => {
     const error = sectionFailure('lading: {anything: 1}\n');
     expect(error.message).to.equal(
-      'config.yml: lading.anything: unknown key; expected one of tokenservice, projects in lading',
+      'config.yml: lading.anything: unknown key; expected one of tokenservice, projects, notifications in lading',
     );
   });
 

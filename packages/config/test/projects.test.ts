@@ -60,3 +60,21 @@ describe('lading.projects', () => {
     for (const [text, key] of cases) expect(failure(text).message, text).to.contain(key);
   });
 });
+
+describe('lading.notifications', () => {
+  it('reads the spool directory and bound, with defaults, and refuses a tiny bound', () => {
+    expect(parseWith('').config.lading.notifications).to.equal(undefined);
+    expect(parseWith('lading: {notifications: {}}').config.lading.notifications).to.deep.equal({
+      spooldirectory: './lading-notifications',
+      maxspoolbytes: 256 * 1024 * 1024,
+    });
+    expect(
+      parseWith(
+        'lading: {notifications: {spooldirectory: /var/spool/lading, maxspoolbytes: 2097152}}',
+      ).config.lading.notifications,
+    ).to.deep.equal({ spooldirectory: '/var/spool/lading', maxspoolbytes: 2097152 });
+    expect(failure('lading: {notifications: {maxspoolbytes: 10}}').message).to.contain(
+      'lading.notifications.maxspoolbytes',
+    );
+  });
+});

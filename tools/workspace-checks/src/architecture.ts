@@ -10,6 +10,8 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   'scope:oci': [],
   'scope:config': [],
   'scope:token-auth': ['scope:oci'],
+  'scope:projects': ['scope:token-auth', 'scope:oci'],
+  'scope:notifications': ['scope:oci'],
   'scope:registry-api': ['scope:engine', 'scope:oci', 'scope:token-auth'],
   'scope:engine': ['scope:storage-contract', 'scope:oci'],
   'scope:storage-testsuite': ['scope:storage-contract'],
@@ -25,8 +27,13 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   'type:app': ['*'],
 };
 
-/** Tests (dev dependencies) may also run on the reference drivers and the conformance suite. */
-const alsoForTests = ['scope:storage-contract', 'scope:storage-driver', 'scope:storage-testsuite'];
+/** Tests (dev dependencies) may also use the reference drivers, the conformance suite and test tools. */
+const alsoForTests = [
+  'scope:storage-contract',
+  'scope:storage-driver',
+  'scope:storage-testsuite',
+  'type:tool',
+];
 
 /** Why `from` may not depend on `to`, or undefined when it may. */
 export function dependencyProblem(

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { allowedDependencies } from '../src/architecture.js';
 import {
   libraries,
   repositoryRoot,
@@ -92,8 +93,14 @@ describe('package manifests', () => {
     expect(lax.map(({ directory }) => directory)).to.deep.equal([]);
   });
 
-  it('tag every project for the module-boundary rules', () => {
+  it('tag every project for the module-boundary rules, with tags the rules know', () => {
     const untagged = projects.filter(({ manifest }) => (manifest.nx?.tags ?? []).length === 0);
     expect(untagged.map(({ manifest }) => manifest.name)).to.deep.equal([]);
+    const unknown = projects.flatMap(({ manifest }) =>
+      (manifest.nx?.tags ?? [])
+        .filter((tag) => allowedDependencies[tag] === undefined)
+        .map((tag) => `${manifest.name}: ${tag}`),
+    );
+    expect(unknown).to.deep.equal([]);
   });
 });

@@ -3,11 +3,15 @@ import type {
   AuthConfig,
   CompatibilityConfig,
   LadingConfig,
+  LadingNotificationsConfig,
   ProjectsConfig,
   RegistryConfig,
   TokenServiceConfig,
 } from '../registry-config.js';
 import { withoutUndefined } from '../tree.js';
+
+export const defaultSpoolDirectory = './lading-notifications';
+export const defaultMaxSpoolBytes = 256 * 1024 * 1024;
 
 /** `version`: distribution's only configuration version. Written `0.1`, YAML reads a number. */
 export function readVersion(root: Fields): '0.1' {
@@ -47,7 +51,18 @@ export function readLading(root: Fields, auth: AuthConfig): LadingConfig {
   const tokenservice = lading.has('tokenservice')
     ? readTokenService(lading.child('tokenservice'), auth, projects !== undefined)
     : undefined;
-  return withoutUndefined({ tokenservice, projects });
+  const notifications = lading.has('notifications')
+    ? readSpool(lading.child('notifications'))
+    : undefined;
+  return withoutUndefined({ tokenservice, projects, notifications });
+}
+
+/** `lading.notifications`; the app applies the same defaults when the section is absent. */
+function readSpool(spool: Fields): LadingNotificationsConfig {
+  return {
+    spooldirectory: spool.string('spooldirectory', defaultSpoolDirectory),
+    maxspoolbytes: spool.integer('maxspoolbytes', defaultMaxSpoolBytes, 1024 * 1024),
+  };
 }
 
 function readTokenService(
