@@ -72,6 +72,21 @@ export function registerNotificationMetrics(registry: Registry, notifier: Notifi
     'Events refused since start because the spool was full',
     (s) => s.droppedFull,
   );
+  new Gauge({
+    name: 'lading_notifications_last_error',
+    help: 'Why the last failed attempt failed (1, labelled with the reason); none after a success',
+    labelNames: ['endpoint', 'error'] as const,
+    registers: [registry],
+    collect() {
+      // Only the current reason per endpoint: reset, then set what the snapshot says.
+      this.reset();
+      for (const snapshot of notifier.snapshot()) {
+        if (snapshot.lastError !== undefined && snapshot.consecutiveFailures > 0) {
+          this.set({ endpoint: snapshot.name, error: snapshot.lastError }, 1);
+        }
+      }
+    },
+  });
   gauge(
     'lading_notifications_last_status',
     'HTTP status of the last delivery attempt (0: none, or no response)',

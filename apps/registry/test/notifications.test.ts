@@ -132,6 +132,8 @@ lading:
     const metrics = await (await fetch(`${String(lading.debugUrl)}/metrics`)).text();
     expect(metrics).to.match(/lading_notifications_pending\{endpoint="dead"\} 3/);
     expect(metrics).to.match(/lading_notifications_delivered_events\{endpoint="live"\} 3/);
+    expect(metrics).to.match(/lading_notifications_last_error\{endpoint="dead",error="[^"]+"\} 1/);
+    expect(metrics).to.not.match(/lading_notifications_last_error\{endpoint="live"/);
   });
 
   it('loses nothing to a SIGKILL while the endpoint is down: the restarted server delivers it all, in order', async () => {
