@@ -111,21 +111,12 @@ http:
   addr: 127.0.0.1:0
 redis:
   addr: 127.0.0.1:6379
-notifications:
-  endpoints:
-    - name: ci
-      url: https://ci.example.com/hook
 `,
     });
     try {
       const warnings = lading.logs
         .filter((entry) => entry.level === 'warn')
         .map((entry) => String(entry.msg));
-      expect(
-        warnings.some((message) =>
-          message.startsWith('notifications.endpoints: webhook delivery is not implemented'),
-        ),
-      ).to.equal(true);
       expect(
         warnings.some((message) =>
           message.startsWith('storage.cache.blobdescriptor: redis is not supported'),
