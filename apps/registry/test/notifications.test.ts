@@ -57,7 +57,8 @@ describe('webhook notifications from the running server', function () {
     work = await mkdtemp(join(tmpdir(), 'lading-notify-'));
   });
   afterEach(async () => {
-    for (const lading of processes.splice(0)) await lading.stop('SIGKILL');
+    // SIGTERM, so the children write their coverage; the kill test kills its own.
+    for (const lading of processes.splice(0)) await lading.stop();
     for (const server of servers.splice(0)) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
