@@ -33,7 +33,15 @@ export async function startNotifications(
     },
   });
   engine.onEventRecorded(async (event) => {
-    await notifier.notify(event);
+    try {
+      await notifier.notify(event);
+    } catch (error) {
+      // The push stands (ADR 0010 #6), but this event is lost: say so where operators look.
+      logger.error(
+        { err: error, event: { id: event.id, action: event.action, target: event.target } },
+        'a notification could not be written to the spool and is lost',
+      );
+    }
   });
   logger.info(
     { directory, endpoints: endpoints.map((endpoint) => endpoint.name) },
