@@ -7,8 +7,6 @@ export type StorageDriverSuiteFactory = () => StorageDriver | Promise<StorageDri
 
 /** What a driver declares about itself, so that no driver forks the tests. */
 export interface StorageDriverSuiteOptions {
-  /** Skip the whole suite, saying why (an env-gated cloud driver without credentials). */
-  skip?: string | undefined;
   /** Runs after the suite, with the driver (stop an emulator, remove a temp dir). */
   teardown?: (driver: StorageDriver) => void | Promise<void>;
   /** The driver must hand out redirect URLs (a cloud driver with redirects on). Default false. */
@@ -29,8 +27,8 @@ export interface StorageDriverSuiteOptions {
   timeoutMs?: number;
 }
 
-export type ResolvedSuiteOptions = Required<Omit<StorageDriverSuiteOptions, 'skip' | 'teardown'>> &
-  Pick<StorageDriverSuiteOptions, 'skip' | 'teardown'>;
+export type ResolvedSuiteOptions = Required<Omit<StorageDriverSuiteOptions, 'teardown'>> &
+  Pick<StorageDriverSuiteOptions, 'teardown'>;
 
 export function resolveOptions(options: StorageDriverSuiteOptions): ResolvedSuiteOptions {
   return {
