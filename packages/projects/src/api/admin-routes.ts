@@ -30,7 +30,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     response.json((await model.users.list()).map(userJson));
   });
   router.post('/users', async (request, response) => {
-    const input = Input.body(request).only('username', 'email', 'password', 'admin');
+    const input = Input.body(request).onlyFields('username', 'email', 'password', 'admin');
     const user = await model.users.create({
       username: input.string('username'),
       email: input.string('email'),
@@ -43,7 +43,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     response.json(userJson(await model.users.get(param(request, 'username'))));
   });
   router.patch('/users/:username', async (request, response) => {
-    const input = Input.body(request).only('email', 'password', 'admin', 'blocked');
+    const input = Input.body(request).onlyFields('email', 'password', 'admin', 'blocked');
     const email = input.optionalString('email');
     const password = input.optionalString('password');
     const admin = input.optionalBoolean('admin');
@@ -67,7 +67,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     );
   });
   router.post('/users/:username/tokens', async (request, response) => {
-    const input = Input.body(request).only('name', 'scopes', 'expires_at');
+    const input = Input.body(request).onlyFields('name', 'scopes', 'expires_at');
     const expiresAt = input.optionalDate('expires_at');
     const created = await inApiNames(
       model.accessTokens.create(param(request, 'username'), {
@@ -92,7 +92,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
       response.json((await model.namespaces.list(kind)).map(namespaceJson));
     });
     router.post(collection, async (request, response) => {
-      const input = Input.body(request).only(
+      const input = Input.body(request).onlyFields(
         'path',
         'visibility',
         ...(kind === 'project' ? ['container_registry_enabled'] : []),
@@ -114,7 +114,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
       response.json(namespaceJson(await model.namespaces.get(param(request, 'path'), kind)));
     });
     router.patch(`${collection}/:path`, async (request, response) => {
-      const input = Input.body(request).only(
+      const input = Input.body(request).onlyFields(
         'path',
         'visibility',
         ...(kind === 'project' ? ['container_registry_enabled'] : []),
@@ -149,7 +149,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     });
     router.put(`${collection}/:path/members/:username`, async (request, response) => {
       const namespace = await model.namespaces.get(param(request, 'path'), kind);
-      const input = Input.body(request).only('role');
+      const input = Input.body(request).onlyFields('role');
       const member = await model.members.set(
         namespace.path,
         param(request, 'username'),
@@ -168,7 +168,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     response.json((await model.deployTokens.list(param(request, 'path'))).map(deployTokenJson));
   });
   router.post('/projects/:path/deploy_tokens', async (request, response) => {
-    const input = Input.body(request).only('name', 'scopes', 'expires_at');
+    const input = Input.body(request).onlyFields('name', 'scopes', 'expires_at');
     const expiresAt = input.optionalDate('expires_at');
     const created = await inApiNames(
       model.deployTokens.create(param(request, 'path'), {
@@ -191,7 +191,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     response.json(settingsJson(await model.settings.get()));
   });
   router.patch('/settings', async (request, response) => {
-    const input = Input.body(request).only(...Object.keys(settingNames));
+    const input = Input.body(request).onlyFields(...Object.keys(settingNames));
     const changes: Record<string, unknown> = {};
     for (const name of input.names()) changes[settingNames[name] ?? name] = input.raw(name);
     const settings = await inApiNames(model.settings.update(changes));

@@ -106,7 +106,7 @@ export class Input {
   }
 
   /** Refuses fields it does not know, so a typo is not silently ignored. */
-  only(...known: string[]): this {
+  onlyFields(...known: string[]): this {
     const unknown = Object.keys(this.fields).find((name) => !known.includes(name));
     if (unknown !== undefined) {
       throw new InvalidInputError(unknown, `is not a field here; expected ${known.join(', ')}`);

@@ -152,7 +152,7 @@ export function registryRoutes(options: RegistryRoutesOptions): Router {
 }
 
 function cleanupRules(input: Input): CleanupRules {
-  input.only('name_regex_delete', 'name_regex', 'name_regex_keep', 'keep_n', 'older_than');
+  input.onlyFields('name_regex_delete', 'name_regex', 'name_regex_keep', 'keep_n', 'older_than');
   // `name_regex` is GitLab's deprecated spelling of `name_regex_delete`.
   const nameRegexDelete =
     input.optionalString('name_regex_delete') ?? input.optionalString('name_regex');
