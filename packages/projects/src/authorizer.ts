@@ -1,5 +1,6 @@
 import type { Access, Authorizer, TokenPrincipal } from '@lading/token-auth';
 import type { ProjectsModel } from './model.js';
+import { rightsOnProject } from './project-rights.js';
 import type { SiteSettings } from './settings.js';
 import { allowedActions, type RegistryAction, type Subject } from './permissions.js';
 import { deployTokenPrefix, personalAccessTokenPrefix } from './secrets.js';
@@ -130,18 +131,11 @@ async function actionsFor(
       siteRegistryEnabled: settings.registryEnabled,
     });
   }
-  const role =
-    subject.kind === 'user'
-      ? await model.members.effectiveRole(subject.userId, await model.namespaces.lineage(project))
-      : undefined;
-  return allowedActions(
-    subject.kind === 'user' && role !== undefined ? { ...subject, role } : subject,
-    {
-      projectId: project.id,
-      visibility: project.visibility,
-      projectRegistryEnabled:
-        project.containerRegistryEnabled && project.registryDisabledReason === undefined,
-      siteRegistryEnabled: settings.registryEnabled,
-    },
+  return rightsOnProject(
+    model,
+    subject,
+    subject.kind === 'user' ? subject.userId : undefined,
+    project,
+    settings,
   );
 }

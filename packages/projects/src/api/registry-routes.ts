@@ -3,7 +3,8 @@ import { parseAge, tagsToDelete, type CleanupRules } from '../cleanup.js';
 import { InvalidInputError, ProjectsError } from '../errors.js';
 import type { ProjectsModel } from '../model.js';
 import type { Namespace } from '../namespaces.js';
-import { allowedActions, type RegistryAction } from '../permissions.js';
+import type { RegistryAction } from '../permissions.js';
+import { rightsOnProject } from '../project-rights.js';
 import type { ContainerRepositories } from '../repositories.js';
 import { callerOf, type Caller } from './caller.js';
 import { param } from './admin-routes.js';
@@ -131,22 +132,12 @@ export function registryRoutes(options: RegistryRoutesOptions): Router {
   async function rightsOn(caller: Caller, project: Namespace): Promise<RegistryAction[]> {
     if (caller.kind === 'user' && caller.user.admin && !caller.user.blocked)
       return ['pull', 'push', 'delete'];
-    const settings = await model.settings.get();
-    const role =
-      caller.kind === 'user'
-        ? await model.members.effectiveRole(caller.user.id, await model.namespaces.lineage(project))
-        : undefined;
-    return allowedActions(
-      caller.kind === 'user'
-        ? { kind: 'user', admin: false, ...(role === undefined ? {} : { role }) }
-        : { kind: 'anonymous' },
-      {
-        projectId: project.id,
-        visibility: project.visibility,
-        projectRegistryEnabled:
-          project.containerRegistryEnabled && project.registryDisabledReason === undefined,
-        siteRegistryEnabled: settings.registryEnabled,
-      },
+    return rightsOnProject(
+      model,
+      caller.kind === 'user' ? { kind: 'user', admin: false } : { kind: 'anonymous' },
+      caller.kind === 'user' ? caller.user.id : undefined,
+      project,
+      await model.settings.get(),
     );
   }
 }
