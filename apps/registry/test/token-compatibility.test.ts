@@ -18,7 +18,7 @@ import {
   writeOciLayout,
 } from '@lading/registry-peers';
 import { expect } from 'chai';
-import { startLading } from './support/lading-process.js';
+import { runLading, startLading } from './support/lading-process.js';
 import { withPki } from './support/pki.js';
 import { aliceAndBobThroughSkopeo } from './support/skopeo-token-flow.js';
 import {
@@ -44,6 +44,76 @@ lading:
 describe('tokens across registries', function () {
   this.timeout(120_000);
   before(() => ensureDebianPackages({ openssl: 'openssl' }));
+
+  it('the token service alone, deciding by projects, in front of CNCF distribution', async () => {
+    const { key, certificate } = signingKey('rsa');
+    const work = await mkdtemp(join(tmpdir(), 'lading-token-projects-'));
+    const lading = await startLading({
+      config: `version: 0.1
+storage:
+  inmemory: {}
+  maintenance:
+    readonly:
+      enabled: true
+http:
+  addr: 127.0.0.1:${String(await freeLoopbackPort())}
+lading:
+  tokenservice:
+    issuer: lading-test
+    services: [registry.test]
+    key: {dir}/token.key
+  projects:
+    database:
+      sqlite: {dir}/lading.db
+    bcryptcost: 4
+`,
+      files: { 'token.key': key },
+    });
+    const configFile = join(lading.directory, 'config.yml');
+    const cli = async (args: string[], input?: string) => {
+      const result = await runLading(
+        [...args, '-c', configFile],
+        {},
+        input === undefined ? {} : { input },
+      );
+      expect(result.code, result.stderr).to.equal(0);
+    };
+    await writeFile(join(work, 'token.pem'), certificate);
+    const distribution = await startDistribution({
+      rootDirectory: join(work, 'root'),
+      token: {
+        realm: `${lading.url}/jwt/auth`,
+        service: 'registry.test',
+        issuer: 'lading-test',
+        rootcertbundle: join(work, 'token.pem'),
+      },
+    });
+    try {
+      for (const user of ['alice', 'bob']) {
+        await cli(
+          ['users', 'create', user, '--email', `${user}@example.com`, '--password-stdin'],
+          `${user} password`,
+        );
+      }
+      await cli(['projects', 'create', 'alice', '--owner', 'alice']);
+      await cli(['members', 'set', 'alice', 'bob', 'reporter']);
+      const image = await writeOciLayout(join(work, 'layout'), {
+        tag: '1',
+        layers: [{ files: { hello: 'decided by projects' } }],
+      });
+      const outcome = await aliceAndBobThroughSkopeo(
+        distribution.host,
+        join(work, 'layout'),
+        'alice/app',
+      );
+      expect(outcome.pulledDigest).to.equal(image.manifestDigest);
+      expect(outcome.bobPush).to.match(/denied|unauthorized|authentication required/i);
+    } finally {
+      await distribution.stop();
+      await lading.stop();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
 
   it('CNCF distribution trusts tokens Lading issues: skopeo pushes and pulls through it', async () => {
     const { key, certificate } = signingKey('rsa');
