@@ -5,6 +5,7 @@ import {
   isRole,
   isVisibility,
   randomPassword,
+  refuseIfHoldsImages,
   registryDisabledNote,
   type ProjectsModel,
   type TokenScope,
@@ -427,14 +428,10 @@ async function readConfig(argument: string | undefined): Promise<RegistryConfig>
 /** Renaming or deleting a path with images would orphan them: refused, as the API does. */
 async function refuseIfImages(config: RegistryConfig, path: string, verb: string): Promise<void> {
   const { name, parameters } = config.storage.driver;
-  const driver = await storageDrivers({}).create(name, parameters);
-  const engine = createRegistryEngine({ driver });
-  const held = await engineRepositories(engine, false).under(path);
-  if (held.length > 0) {
-    throw new Error(
-      `${path} holds ${held.length} registry repositories (${held.slice(0, 3).join(', ')}); delete them before it can be ${verb}`,
-    );
-  }
+  const engine = createRegistryEngine({
+    driver: await storageDrivers({}).create(name, parameters),
+  });
+  await refuseIfHoldsImages(engineRepositories(engine, false), path, verb);
 }
 
 function print<T>(options: Common, value: T | readonly T[], line: (item: T) => string): void {

@@ -14,6 +14,8 @@ import {
 } from '@lading/registry-engine';
 import { NameInvalidError } from '@lading/oci';
 
+const deletesDisabled = 'deletes are disabled on this registry (storage.delete.enabled: false)';
+
 /** The forge model on the database `lading.projects` names. */
 export function openProjects(config: ProjectsConfig): Promise<ProjectsModel> {
   const { database } = config;
@@ -39,12 +41,7 @@ export function engineRepositories(
   deleteEnabled: boolean,
 ): ContainerRepositories {
   const refuseUnlessDeletes = (): void => {
-    if (!deleteEnabled) {
-      throw new ProjectsError(
-        'FORBIDDEN',
-        'deletes are disabled on this registry (storage.delete.enabled: false)',
-      );
-    }
+    if (!deleteEnabled) throw new ProjectsError('FORBIDDEN', deletesDisabled);
   };
   return {
     async under(prefix) {
@@ -94,11 +91,7 @@ async function mapped<T>(operation: () => Promise<T>): Promise<T> {
       throw new ProjectsError('NOT_FOUND', 'tag not found', { cause: error });
     }
     if (error instanceof DeletesDisabledError) {
-      throw new ProjectsError(
-        'FORBIDDEN',
-        'deletes are disabled on this registry (storage.delete.enabled: false)',
-        { cause: error },
-      );
+      throw new ProjectsError('FORBIDDEN', deletesDisabled, { cause: error });
     }
     throw error;
   }

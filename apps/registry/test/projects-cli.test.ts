@@ -184,15 +184,15 @@ http:
 
   it('refuses to rename or delete a group or project that holds images', async () => {
     await pushImage(lading.url, 'crew/app/web', 'v1');
-    const held = 'holds 1 registry repositories (crew/app/web)';
+    const held = 'holds 1 registry repository (crew/app/web)';
     const [rename, deleteGroup, groups] = await Promise.all([
       cli(['projects', 'update', 'crew/app', '--rename', 'crew/api']),
       cli(['groups', 'delete', 'crew']),
       cli(['groups', 'list']),
     ]);
     expect(ok(groups).stdout).to.equal('crew\tpublic\n');
-    refused(rename, `crew/app ${held}; delete them before it can be renamed`);
-    refused(deleteGroup, `crew ${held}; delete them before it can be deleted`);
+    refused(rename, `"crew/app" ${held}; delete them before it can be renamed`);
+    refused(deleteGroup, `"crew" ${held}; delete them before it can be deleted`);
     expect((await api('GET', '/projects/crew%2Fapp')).status).to.equal(200);
     expect((await api('GET', '/groups/crew')).status).to.equal(200);
 

@@ -36,6 +36,7 @@ export {
   minPasswordLength,
 } from './secrets.js';
 export { createProjectsAuthorizer } from './authorizer.js';
+export { refuseIfHoldsImages } from './repositories.js';
 export type { ContainerRepositories, TagDetails } from './repositories.js';
 export { parseAge, tagsToDelete } from './cleanup.js';
 export type { CleanupRules } from './cleanup.js';

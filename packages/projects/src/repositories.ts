@@ -1,3 +1,5 @@
+import { ProjectsError } from './errors.js';
+
 /** One tag of a registry repository, as the forge's registry API shows it. */
 export interface TagDetails {
   readonly name: string;
@@ -24,4 +26,23 @@ export interface ContainerRepositories {
   deleteTag(repository: string, tag: string): Promise<void>;
   /** Removes the repository's manifests, tags and layer links; nested repositories stay. */
   deleteRepository(repository: string): Promise<void>;
+}
+
+/**
+ * Refuses (`CONFLICT`) to rename or delete `path` while the registry holds
+ * repositories under it: their images would be orphaned under the old path.
+ */
+export async function refuseIfHoldsImages(
+  repositories: ContainerRepositories,
+  path: string,
+  verb: string,
+): Promise<void> {
+  const held = await repositories.under(path);
+  if (held.length === 0) return;
+  const listed = `${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''}`;
+  const noun = held.length === 1 ? 'repository' : 'repositories';
+  throw new ProjectsError(
+    'CONFLICT',
+    `"${path}" holds ${held.length} registry ${noun} (${listed}); delete them before it can be ${verb}`,
+  );
 }

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { InvalidInputError, ProjectsError } from '../errors.js';
 import type { ProjectsModel } from '../model.js';
-import type { ContainerRepositories } from '../repositories.js';
+import { refuseIfHoldsImages, type ContainerRepositories } from '../repositories.js';
 import { callerOf, requireAdmin } from './caller.js';
 import { Input } from './input.js';
 import {
@@ -125,7 +125,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
       const enabled = input.optionalBoolean('container_registry_enabled');
       const { path } = await model.namespaces.get(param(request, 'path'), kind);
       if (newPath !== undefined && newPath !== path) {
-        await refuseIfImages(repositories, path, 'renamed');
+        await refuseIfHoldsImages(repositories, path, 'renamed');
       }
       const updated = await model.namespaces.change(path, {
         ...(newPath === undefined ? {} : { path: newPath }),
@@ -139,7 +139,7 @@ export function adminRoutes(model: ProjectsModel, repositories: ContainerReposit
     });
     router.delete(`${collection}/:path`, async (request, response) => {
       const namespace = await model.namespaces.get(param(request, 'path'), kind);
-      await refuseIfImages(repositories, namespace.path, 'deleted');
+      await refuseIfHoldsImages(repositories, namespace.path, 'deleted');
       await model.namespaces.delete(namespace.path);
       response.status(204).end();
     });
@@ -229,20 +229,5 @@ async function inApiNames<T>(call: Promise<T>): Promise<T> {
       throw new InvalidInputError(field, error.message.slice(error.field.length + 2));
     }
     throw error;
-  }
-}
-
-/** Images live under the path; renaming or deleting the project would orphan them. */
-async function refuseIfImages(
-  repositories: ContainerRepositories,
-  path: string,
-  verb: string,
-): Promise<void> {
-  const held = await repositories.under(path);
-  if (held.length > 0) {
-    throw new ProjectsError(
-      'CONFLICT',
-      `"${path}" holds ${held.length} registry ${held.length === 1 ? 'repository' : 'repositories'} (${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''}); delete them before it can be ${verb}`,
-    );
   }
 }
