@@ -28,4 +28,11 @@ export { createPodman, type Podman, type PodmanOptions } from './podman.js';
 export { startPostgres, type PostgresOptions, type RunningPostgres } from './postgres.js';
 export { CommandFailedError, type CommandOutput } from './run-command.js';
 export { copyImage, inspectRaw, skopeo, type CopyImageOptions } from './skopeo.js';
+export {
+  startSwift,
+  type RunningSwift,
+  type SwiftOptions,
+  type SwiftProcessName,
+} from './swift.js';
+export { UserXattrsUnsupportedError } from './swift-xattrs.js';
 export { ustarArchive } from './ustar.js';
