@@ -11,6 +11,7 @@ import {
   createInMemoryDriver,
   fromParameters as inMemoryParameters,
 } from '@lading/storage-driver-inmemory';
+import { createS3Driver, fromParameters as s3Parameters } from '@lading/storage-driver-s3';
 
 /**
  * The storage drivers this server can run on, by the name config.yml gives
@@ -18,14 +19,21 @@ import {
  * with `options` (the metrics hook).
  */
 export function storageDrivers(options: BaseDriverOptions): StorageDriverRegistry {
-  return new StorageDriverRegistry()
-    .register('filesystem', (parameters) =>
-      createFilesystemDriver({ ...filesystemParameters(parameters), ...options }),
-    )
-    .register('inmemory', (parameters) => {
-      inMemoryParameters(parameters);
-      return createInMemoryDriver(options);
-    });
+  return (
+    new StorageDriverRegistry()
+      .register('filesystem', (parameters) =>
+        createFilesystemDriver({ ...filesystemParameters(parameters), ...options }),
+      )
+      .register('inmemory', (parameters) => {
+        inMemoryParameters(parameters);
+        return createInMemoryDriver(options);
+      })
+      .register('s3', (parameters) => createS3Driver({ ...s3Parameters(parameters), ...options }))
+      // distribution's other name for it, kept from the days of two S3 drivers.
+      .register('s3aws', (parameters) =>
+        createS3Driver({ ...s3Parameters(parameters), ...options }),
+      )
+  );
 }
 
 export type { StorageDriver };

@@ -1,0 +1,168 @@
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { abortUpload } from './s3-listing.js';
+import { maximumPartSize, minimumPartSize } from './s3-options.js';
+import type { S3Store } from './s3-store.js';
+
+/** A part of a multipart upload as CompleteMultipartUpload wants it, with its size. */
+export interface UploadedPart {
+  readonly PartNumber: number;
+  readonly ETag: string;
+  readonly Size: number;
+}
+
+/** An inclusive byte range of a source object. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Splits `size` bytes into ranges of `chunkSize`, every one at least S3's
+ * 5 MiB part minimum — also the last, which may be followed by more parts
+ * when a writer appends to copied content — and none above 5 GiB.
+ */
+export function copyRanges(size: number, chunkSize: number): ByteRange[] {
+  const lengths: number[] = [];
+  for (let offset = 0; offset < size; offset += chunkSize) {
+    lengths.push(Math.min(chunkSize, size - offset));
+  }
+  const last = lengths.at(-1);
+  if (lengths.length > 1 && last !== undefined && last < minimumPartSize) {
+    lengths.pop();
+    const merged = (lengths.pop() ?? 0) + last;
+    if (merged <= maximumPartSize) lengths.push(merged);
+    else lengths.push(Math.ceil(merged / 2), Math.floor(merged / 2));
+  }
+  const ranges: ByteRange[] = [];
+  let start = 0;
+  for (const length of lengths) {
+    ranges.push({ start, end: start + length - 1 });
+    start += length;
+  }
+  return ranges;
+}
+
+/**
+ * Server-side copy of `sourceKey` (of `size` bytes) to `destinationKey`:
+ * one CopyObject up to the threshold, a parallel multipart copy above it
+ * (CopyObject stops at 5 GiB). No byte passes through this process.
+ */
+export async function copyObject(
+  store: S3Store,
+  sourceKey: string,
+  destinationKey: string,
+  size: number,
+): Promise<void> {
+  if (size <= store.copyThresholdSize) {
+    const { ContentType: _contentType, ...settings } = store.newObject;
+    await store.client.send(
+      new CopyObjectCommand({
+        Bucket: store.bucket,
+        Key: destinationKey,
+        CopySource: copySource(store, sourceKey),
+        ...settings,
+      }),
+    );
+    return;
+  }
+  const uploadId = await createUpload(store, destinationKey);
+  try {
+    const parts = await copyAsParts(store, destinationKey, uploadId, sourceKey, size);
+    await completeUpload(store, destinationKey, uploadId, parts);
+  } catch (error) {
+    await abortUpload(store, destinationKey, uploadId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Copies the whole source into parts 1…n of an open upload, several at once. */
+export async function copyAsParts(
+  store: S3Store,
+  key: string,
+  uploadId: string,
+  sourceKey: string,
+  size: number,
+): Promise<UploadedPart[]> {
+  const ranges = copyRanges(size, store.copyChunkSize);
+  return mapConcurrently(ranges, store.copyConcurrency, async (range, index) => {
+    const result = await store.client.send(
+      new UploadPartCopyCommand({
+        Bucket: store.bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: index + 1,
+        CopySource: copySource(store, sourceKey),
+        CopySourceRange: `bytes=${String(range.start)}-${String(range.end)}`,
+      }),
+    );
+    return {
+      PartNumber: index + 1,
+      ETag: requireETag(result.CopyPartResult?.ETag, index + 1),
+      Size: range.end - range.start + 1,
+    };
+  });
+}
+
+export async function createUpload(store: S3Store, key: string): Promise<string> {
+  const result = await store.client.send(
+    new CreateMultipartUploadCommand({ Bucket: store.bucket, Key: key, ...store.newObject }),
+  );
+  if (result.UploadId === undefined) throw new Error(`no UploadId for ${key}`);
+  return result.UploadId;
+}
+
+export async function completeUpload(
+  store: S3Store,
+  key: string,
+  uploadId: string,
+  parts: readonly UploadedPart[],
+): Promise<void> {
+  await store.client.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: store.bucket,
+      Key: key,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: parts.map(({ PartNumber, ETag }) => ({ PartNumber, ETag })) },
+    }),
+  );
+}
+
+export function requireETag(etag: string | undefined, partNumber: number): string {
+  if (etag === undefined)
+    throw new Error(`the store returned no ETag for part ${String(partNumber)}`);
+  return etag;
+}
+
+function copySource(store: S3Store, key: string): string {
+  // Storage paths are [A-Za-z0-9._-/] only, but the root directory may hold anything.
+  return `${store.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** `map` with at most `limit` calls of `fn` running at once; results in input order. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !failed) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T, index);
+      } catch (error) {
+        failed = true; // the other workers take no new item
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { copyRanges } from '../src/s3-copy.js';
+import { S3Keys } from '../src/s3-keys.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+describe('s3 copy ranges', () => {
+  it('cover the object exactly, in chunk-sized ranges', () => {
+    expect(copyRanges(96 * MiB, 32 * MiB)).to.deep.equal([
+      { start: 0, end: 32 * MiB - 1 },
+      { start: 32 * MiB, end: 64 * MiB - 1 },
+      { start: 64 * MiB, end: 96 * MiB - 1 },
+    ]);
+  });
+
+  it('fold a remainder under the 5 MiB part minimum into the range before it', () => {
+    expect(copyRanges(33 * MiB, 32 * MiB)).to.deep.equal([{ start: 0, end: 33 * MiB - 1 }]);
+    expect(copyRanges(6 * MiB, 5 * MiB)).to.deep.equal([{ start: 0, end: 6 * MiB - 1 }]);
+  });
+
+  it('split a folded range that would pass 5 GiB in two', () => {
+    const ranges = copyRanges(5 * GiB + MiB, 5 * GiB);
+    expect(ranges).to.have.length(2);
+    expect(ranges[0]?.start).to.equal(0);
+    expect(ranges[1]?.end).to.equal(5 * GiB + MiB - 1);
+    for (const range of ranges) expect(range.end - range.start + 1).to.be.at.most(5 * GiB);
+  });
+
+  it('leave a small object whole', () => {
+    expect(copyRanges(100, 32 * MiB)).to.deep.equal([{ start: 0, end: 99 }]);
+  });
+});
+
+describe('s3 keys', () => {
+  it('map paths as distribution does, with or without a root directory', () => {
+    const bare = new S3Keys('');
+    expect(bare.key('/docker/registry/v2/x')).to.equal('docker/registry/v2/x');
+    expect(bare.directoryPrefix('/')).to.equal('');
+    const rooted = new S3Keys('/registry/');
+    expect(rooted.key('/docker/x')).to.equal('registry/docker/x');
+    expect(rooted.directoryPrefix('/docker')).to.equal('registry/docker/');
+    expect(rooted.directoryPrefix('/')).to.equal('registry/');
+    expect(rooted.path('registry/docker/')).to.equal('/docker');
+    expect(rooted.partialKey('/a/data')).to.equal('registry/a/data~partial');
+  });
+});
