@@ -22,6 +22,7 @@ import {
   initialAdminPasswordFile,
 } from './default-config.js';
 import { ensureInitialAdmin, ensureSigningKey, type InitialAdmin } from './first-start.js';
+import { storageDrivers } from './storage.js';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -146,7 +147,10 @@ async function check(argument: string | undefined): Promise<void> {
       value: undefined,
       expected: 'a config file argument or REGISTRY_CONFIGURATION_PATH',
     });
-  const { warnings } = await loadConfig(path, { env: process.env });
+  const { config, warnings } = await loadConfig(path, { env: process.env });
+  // The driver's own parameters are its business: building it checks them, offline.
+  const { name, parameters } = config.storage.driver;
+  await storageDrivers({}).create(name, parameters);
   for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
   process.stdout.write(`${path}: valid\n`);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -52,6 +52,27 @@ describe('the lading command', function () {
       REGISTRY_CONFIGURATION_PATH: good,
     });
     expect(fromEnvironment.code).to.equal(0);
+  });
+
+  it('config check and serve both refuse a bad storage driver parameter, naming the key', async () => {
+    const path = join(directory, 's3.yml');
+    await writeFile(
+      path,
+      'version: 0.1\nstorage:\n  s3:\n    bucket: images\n    region: eu-west-1\n    chunksize: 1024\nhttp:\n  addr: 127.0.0.1:0\n',
+    );
+    const expected =
+      's3: invalid parameter "chunksize": expected an integer ≥ 5242880, got number 1024';
+    const checked = await runLading(['config', 'check', path]);
+    expect(checked.code, checked.stderr).to.equal(1);
+    expect(checked.stderr).to.contain(expected);
+    const served = await runLading(['serve', path]);
+    expect(served.code).to.equal(1);
+    expect(served.stderr).to.contain(expected);
+    await writeFile(
+      path,
+      (await readFile(path, 'utf8')).replace('chunksize: 1024', 'chunksize: 16777216'),
+    );
+    expect((await runLading(['config', 'check', path])).stdout).to.contain(`${path}: valid`);
   });
 
   it('refuses to start on an invalid config, naming the key, the value and what was expected', async () => {

@@ -70,6 +70,22 @@ describe('the server on the s3 driver', function () {
     expect(digestOf(direct)).to.equal(layer);
   });
 
+  it('streams blobs itself when redirects are off, as a second node on the same bucket', async () => {
+    const second = await startLading({
+      config: `version: 0.1\nstorage:\n  s3:\n${storage.parameters}  redirect:\n    disable: true\nhttp:\n  addr: 127.0.0.1:0\n`,
+    });
+    try {
+      const [layer] = [...image.blobs.keys()];
+      const response = await fetch(`${second.url}/v2/team/app/blobs/${String(layer)}`, {
+        redirect: 'manual',
+      });
+      expect(response.status).to.equal(200);
+      expect(digestOf(Buffer.from(await response.arrayBuffer()))).to.equal(layer);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('takes a 1 GiB layer in chunked PATCHes and gives it back whole, in as much memory as 64 MiB', async () => {
     await pushAndPull(lading.url, 'team/warm-up', 64 * MiB);
     const afterSmall = await peakResidentMiB(Number(lading.child.pid));
