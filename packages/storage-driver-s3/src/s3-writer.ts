@@ -58,12 +58,14 @@ export class S3Writer implements FileWriter {
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    const queued = this.#queue.length;
     this.#take(chunk);
-    if (this.#queue.length === queued) return;
-    // A part filled up: wait for the one before it, then send it without waiting.
-    await this.#settle();
-    this.#startNextUpload();
+    // Return with at most one full part left, and that one on its way: a large write
+    // waits part by part instead of piling up parts in memory.
+    for (;;) {
+      this.#startNextUpload();
+      if (this.#queue.length <= 1) return;
+      await this.#settle();
+    }
   }
 
   async close(): Promise<void> {

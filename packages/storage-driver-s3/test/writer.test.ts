@@ -88,6 +88,26 @@ describe('s3 writer, watched through a recording proxy', function () {
     expect(await uploadsUnder(`${root()}/uploads/resumed/`)).to.deep.equal([]);
   });
 
+  it('sends a large write part by part, so at most two parts wait in memory', async () => {
+    const path = '/uploads/large-write/data';
+    const writer = await driver.writer(path);
+    const before = proxy.requests.length;
+    await writer.write(patternBytes('large', 0, 17 * MiB)); // three whole parts and 2 MiB
+    const parts = proxy.requests
+      .slice(before)
+      .filter((request) => request.url.includes('partNumber='));
+    // Parts 1 and 2 were sent before write() returned; part 3 may still be on its way.
+    expect(parts.map((request) => /partNumber=(\d+)/.exec(request.url)?.[1])).to.include.members([
+      '1',
+      '2',
+    ]);
+    await writer.commit();
+    expect(await summarize(await driver.reader(path))).to.deep.equal({
+      size: 17 * MiB,
+      sha256: patternDigest('large', 17 * MiB),
+    });
+  });
+
   it('leaves no multipart upload and no state behind on cancel', async () => {
     const path = '/uploads/cancelled/data';
     const writer = await driver.writer(path);
