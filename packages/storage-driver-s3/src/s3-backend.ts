@@ -9,6 +9,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   InvalidOffsetError,
   PathNotFoundError,
+  isBookkeepingKey,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -17,7 +18,6 @@ import {
 } from '@lading/storage-driver';
 import { copyObject } from './s3-copy.js';
 import { isInvalidRange, isNoSuchKey } from './s3-errors.js';
-import { isBookkeepingKey } from './s3-keys.js';
 import { abortUploadsAt, deleteKeys, listPages } from './s3-listing.js';
 import type { S3Store } from './s3-store.js';
 import { openWriter } from './s3-writer-open.js';

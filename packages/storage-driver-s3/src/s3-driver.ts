@@ -1,11 +1,11 @@
 import {
   BaseStorageDriver,
+  ObjectKeys,
   type DriverParametersInput,
   type StorageDriver,
 } from '@lading/storage-driver';
 import { S3Backend } from './s3-backend.js';
 import { createS3Client } from './s3-client.js';
-import { S3Keys } from './s3-keys.js';
 import {
   defaultChunkSize,
   defaultMultipartCopyChunkSize,
@@ -22,7 +22,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver {
   const store: S3Store = {
     client: createS3Client(options),
     bucket: options.bucket,
-    keys: new S3Keys(options.rootDirectory),
+    keys: new ObjectKeys(options.rootDirectory),
     newObject: newObjectSettings(options),
     chunkSize: options.chunkSize ?? defaultChunkSize,
     copyChunkSize: options.multipartCopyChunkSize ?? defaultMultipartCopyChunkSize,

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { S3Keys } from './s3-keys.js';
+import type { ObjectKeys } from '@lading/storage-driver';
 import type { ObjectAcl, StorageClass } from './s3-options.js';
 
 /** Headers every new object gets: what config.yml says about class, ACL and encryption. */
@@ -15,7 +15,7 @@ export interface NewObjectSettings {
 export interface S3Store {
   readonly client: S3Client;
   readonly bucket: string;
-  readonly keys: S3Keys;
+  readonly keys: ObjectKeys;
   readonly newObject: NewObjectSettings;
   /** Part size of writers. */
   readonly chunkSize: number;

@@ -36,3 +36,6 @@ export { StorageDriverRegistry, createStorageDriver, registerStorageDriver } fro
 export type { DriverParametersInput, StorageDriverFactory } from './registry.js';
 export { DriverParameters } from './parameters.js';
 export { fileWriterStream } from './streams.js';
+export { PartUploader } from './part-uploader.js';
+export type { PartSender } from './part-uploader.js';
+export { ObjectKeys, isBookkeepingKey } from './object-keys.js';

@@ -80,4 +80,40 @@ describe('DriverParameters', () => {
       'got function',
     );
   });
+
+  it('reads Go durations into milliseconds, naming the key when one is not', () => {
+    const reader = new DriverParameters({
+      retry_delay: '100ms',
+      poll: '1m30s',
+      tiny: '1500us',
+      plain: 250,
+      text: '2.5s',
+      bad: '10 seconds',
+    });
+    expect(reader.durationMs('retry_delay', 0)).to.equal(100);
+    expect(reader.durationMs('poll', 0)).to.equal(90_000);
+    expect(reader.durationMs('tiny', 0)).to.equal(1.5);
+    expect(reader.durationMs('plain', 0)).to.equal(250);
+    expect(reader.durationMs('text', 0)).to.equal(2500);
+    expect(reader.durationMs('absent', 42)).to.equal(42);
+    expect(() => reader.durationMs('bad', 0)).to.throw(
+      'invalid parameter "bad": expected a duration',
+    );
+  });
+
+  it('reads a nested block, naming its keys with the block in errors', () => {
+    const reader = new DriverParameters({ credentials: { type: 'client_secret', clientid: 7 } });
+    const credentials = reader.optionalChild('credentials');
+    expect(credentials?.string('type', '')).to.equal('client_secret');
+    expect(() => credentials?.optionalString('clientid')).to.throw(
+      'invalid parameter "credentials.clientid": expected a string, got number 7',
+    );
+    expect(() => credentials?.rejectUnknownKeys()).to.not.throw();
+    expect(reader.optionalChild('absent')).to.equal(undefined);
+    expect(() => new DriverParameters({ credentials: 'x' }).optionalChild('credentials')).to.throw(
+      'invalid parameter "credentials": expected a mapping, got "x"',
+    );
+    const extra = new DriverParameters({ credentials: { typo: 1 } }).optionalChild('credentials');
+    expect(() => extra?.rejectUnknownKeys()).to.throw('"credentials.typo": unknown parameter');
+  });
 });

@@ -2,10 +2,11 @@
 const partialSuffix = '~partial';
 
 /**
- * Storage paths ↔ object keys, as distribution maps them:
+ * Storage paths ↔ object keys for drivers on object stores (S3, Azure, GCS,
+ * OSS), as distribution maps them:
  * key = trimLeft(trimRight(rootdirectory, "/") + path, "/").
  */
-export class S3Keys {
+export class ObjectKeys {
   /** `""` or `"some/root/"`: what every key starts with. */
   readonly rootPrefix: string;
 

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { copyRanges } from '../src/s3-copy.js';
-import { S3Keys } from '../src/s3-keys.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -29,19 +28,5 @@ describe('s3 copy ranges', () => {
 
   it('leave a small object whole', () => {
     expect(copyRanges(100, 32 * MiB)).to.deep.equal([{ start: 0, end: 99 }]);
-  });
-});
-
-describe('s3 keys', () => {
-  it('map paths as distribution does, with or without a root directory', () => {
-    const bare = new S3Keys('');
-    expect(bare.key('/docker/registry/v2/x')).to.equal('docker/registry/v2/x');
-    expect(bare.directoryPrefix('/')).to.equal('');
-    const rooted = new S3Keys('/registry/');
-    expect(rooted.key('/docker/x')).to.equal('registry/docker/x');
-    expect(rooted.directoryPrefix('/docker')).to.equal('registry/docker/');
-    expect(rooted.directoryPrefix('/')).to.equal('registry/');
-    expect(rooted.path('registry/docker/')).to.equal('/docker');
-    expect(rooted.partialKey('/a/data')).to.equal('registry/a/data~partial');
   });
 });
