@@ -45,6 +45,13 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
   }
 }
 
+interface EndpointState {
+  name: string;
+  pending: number;
+  delivered: number;
+  failed: number;
+}
+
 const events = (received: readonly Received[]) => received.flatMap((body) => body.events);
 
 describe('webhook notifications from the running server', function () {
@@ -121,12 +128,16 @@ lading:
     expect(manifest?.request.method).to.equal('PUT');
     expect(manifest?.source.instanceID).to.be.a('string');
 
-    const debug = (await (
-      await fetch(`${String(lading.debugUrl)}/debug/notifications`)
-    ).json()) as {
-      endpoints: { name: string; pending: number; delivered: number; failed: number }[];
-    };
-    const byName = Object.fromEntries(debug.endpoints.map((endpoint) => [endpoint.name, endpoint]));
+    let byName: Record<string, EndpointState | undefined> = {};
+    // The listener has the events before the dispatcher has read its answers; wait for that.
+    for (let waited = 0; byName.live?.delivered !== 3 || byName.dead?.failed === 0; waited += 50) {
+      if (waited >= 20_000) throw new Error(`deliveries never settled: ${JSON.stringify(byName)}`);
+      const debug = (await (
+        await fetch(`${String(lading.debugUrl)}/debug/notifications`)
+      ).json()) as { endpoints: EndpointState[] };
+      byName = Object.fromEntries(debug.endpoints.map((endpoint) => [endpoint.name, endpoint]));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(byName.live).to.include({ pending: 0, delivered: 3 });
     expect(byName.dead?.pending).to.equal(3);
     expect(byName.dead?.failed).to.be.greaterThan(0);
