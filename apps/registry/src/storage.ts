@@ -12,6 +12,7 @@ import {
   fromParameters as inMemoryParameters,
 } from '@lading/storage-driver-inmemory';
 import { createS3Driver, fromParameters as s3Parameters } from '@lading/storage-driver-s3';
+import { createAzureDriver, fromParameters as azureParameters } from '@lading/storage-driver-azure';
 
 /**
  * The storage drivers this server can run on, by the name config.yml gives
@@ -32,6 +33,9 @@ export function storageDrivers(options: BaseDriverOptions): StorageDriverRegistr
       // distribution's other name for it, kept from the days of two S3 drivers.
       .register('s3aws', (parameters) =>
         createS3Driver({ ...s3Parameters(parameters), ...options }),
+      )
+      .register('azure', (parameters) =>
+        createAzureDriver({ ...azureParameters(parameters), ...options }),
       )
   );
 }

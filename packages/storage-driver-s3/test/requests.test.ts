@@ -2,20 +2,20 @@ import { patternBytes, patternDigest, summarize } from '@lading/storage-driver-t
 import { isStorageError, type StorageDriver } from '@lading/storage-driver';
 import { expect } from 'chai';
 import { createS3Driver, type S3DriverOptions } from '../src/index.js';
-import { startS3Proxy, type S3Proxy, type SeenRequest } from './support/s3-proxy.js';
+import { startRecordingProxy, type RecordingProxy, type SeenRequest } from '@lading/registry-peers';
 import { localSwiftTarget, type S3Target } from './support/s3-target.js';
 
 const MiB = 1024 * 1024;
 
 describe('s3 requests, watched through a recording proxy', function () {
   let target: S3Target;
-  let proxy: S3Proxy;
+  let proxy: RecordingProxy;
   let options: S3DriverOptions;
   let driver: StorageDriver;
 
   before(async () => {
     target = await localSwiftTarget();
-    proxy = await startS3Proxy(String(target.driverOptions().regionEndpoint));
+    proxy = await startRecordingProxy(String(target.driverOptions().regionEndpoint));
     options = target.driverOptions({
       regionEndpoint: proxy.endpoint,
       multipartCopyThresholdSize: 5 * MiB,

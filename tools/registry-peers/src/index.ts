@@ -1,3 +1,4 @@
+export { startAzurite, type RunningAzurite } from './azurite.js';
 export {
   aptInstallCommand,
   ensureDebianPackages,
@@ -26,6 +27,13 @@ export {
 export { ociMediaTypes, refNameAnnotation, type OciDescriptor } from './oci-media-types.js';
 export { createPodman, type Podman, type PodmanOptions } from './podman.js';
 export { startPostgres, type PostgresOptions, type RunningPostgres } from './postgres.js';
+export {
+  startRecordingProxy,
+  type Fault,
+  type Interceptor,
+  type RecordingProxy,
+  type SeenRequest,
+} from './recording-proxy.js';
 export { CommandFailedError, type CommandOutput } from './run-command.js';
 export { copyImage, inspectRaw, skopeo, type CopyImageOptions } from './skopeo.js';
 export {

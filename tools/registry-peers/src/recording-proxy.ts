@@ -22,8 +22,8 @@ export type Interceptor = (
   headers: IncomingHttpHeaders,
 ) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
 
-export interface S3Proxy {
-  /** `http://127.0.0.1:PORT`: use as the driver's regionendpoint. */
+export interface RecordingProxy {
+  /** `http://127.0.0.1:PORT`: point the client here instead of at the store. */
   readonly endpoint: string;
   readonly requests: SeenRequest[];
   /** The next `count` requests fail with `fault` instead of reaching the store. */
@@ -32,17 +32,19 @@ export interface S3Proxy {
   close(): Promise<void>;
 }
 
+// An S3-style throttling answer; other stores' clients retry a 503 by its status alone.
 const slowDown =
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>' +
   '<Message>Please reduce your request rate.</Message></Error>';
 
 /**
- * An HTTP proxy in front of a real S3 server that records every request
- * (method, URL, headers, body size) and can fail the next ones as a busy or
- * broken store would. Headers pass unchanged, so SigV4 signatures made for
- * the proxy's address still verify at the store.
+ * An HTTP proxy in front of a real object store (Swift's s3api, Azurite, …)
+ * that records every request (method, URL, headers, body size) and can fail
+ * the next ones as a busy or broken store would, or answer them itself.
+ * Headers pass unchanged, so signatures made for the proxy's address (SigV4)
+ * or over the path (Azure's SharedKey) still verify at the store.
  */
-export async function startS3Proxy(target: string): Promise<S3Proxy> {
+export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const upstream = new URL(target);
   const requests: SeenRequest[] = [];
   const faults: Fault[] = [];

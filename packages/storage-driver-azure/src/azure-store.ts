@@ -1,0 +1,17 @@
+import type { ObjectKeys } from '@lading/storage-driver';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { SasSigner } from './azure-client.js';
+
+/** What the backend, its writers and its mover share. */
+export interface AzureStore {
+  readonly container: ContainerClient;
+  readonly keys: ObjectKeys;
+  readonly signReadUrl: SasSigner;
+  readonly blockSize: number;
+  readonly listPageSize: number;
+  readonly copyStatusPollMaxRetry: number;
+  readonly copyStatusPollDelayMs: number;
+}
+
+/** distribution stores every blob as octet-stream; clients never see it (the registry sets its own). */
+export const blobHTTPHeaders = { blobContentType: 'application/octet-stream' };
