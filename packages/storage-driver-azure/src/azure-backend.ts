@@ -105,7 +105,8 @@ export class AzureBackend implements StorageBackend {
     await deleteBlobs(this.store, [keys.key(path), keys.partialKey(path)]);
   }
 
-  async redirectURL(_method: RedirectMethod, path: string): Promise<string> {
+  async redirectURL(_method: RedirectMethod, path: string): Promise<string | undefined> {
+    if (!this.store.redirects) return undefined;
     const expiresOn = new Date(Date.now() + this.redirectExpirySeconds * 1000);
     // A read SAS serves GET and HEAD alike.
     return this.store.signReadUrl(this.#blob(path), expiresOn);

@@ -29,6 +29,11 @@ export type SasSigner = (blob: BlobClient, expiresOn: Date) => Promise<string>;
 export interface AzureConnection {
   readonly container: ContainerClient;
   readonly signReadUrl: SasSigner;
+  /**
+   * Whether read URLs may go to clients: not when they would carry the connection
+   * string's own SAS, which may allow far more than reading one blob.
+   */
+  readonly redirects: boolean;
 }
 
 /**
@@ -90,9 +95,22 @@ function withSigner(service: BlobServiceClient, containerName: string): AzureCon
       container,
       signReadUrl: (blob, expiresOn) =>
         blob.generateSasUrl({ permissions: BlobSASPermissions.from({ read: true }), expiresOn }),
+      redirects: true,
     };
   }
-  return { container, signReadUrl: delegationSigner(service, containerName) };
+  if (isTokenCredential(credential)) {
+    return { container, signReadUrl: delegationSigner(service, containerName), redirects: true };
+  }
+  // A connection string with a SAS: every blob URL already carries it, for as long as it lasts.
+  return { container, signReadUrl: (blob) => Promise.resolve(blob.url), redirects: false };
+}
+
+function isTokenCredential(credential: unknown): credential is TokenCredential {
+  return (
+    typeof credential === 'object' &&
+    credential !== null &&
+    typeof (credential as Partial<TokenCredential>).getToken === 'function'
+  );
 }
 
 /** What a delegation signer needs of the service client. */

@@ -19,10 +19,11 @@ import type { AzureStore } from './azure-store.js';
 
 /** A driver storing in an Azure Blob container, laid out as distribution's azure driver. */
 export function createAzureDriver(options: AzureDriverOptions): StorageDriver {
-  const { container, signReadUrl } = connect(options);
+  const { container, signReadUrl, redirects } = connect(options);
   const store: AzureStore = {
     container,
     signReadUrl,
+    redirects,
     keys: new ObjectKeys(options.rootDirectory),
     blockSize: options.blockSize ?? defaultBlockSize,
     listPageSize: options.listPageSize ?? defaultListPageSize,

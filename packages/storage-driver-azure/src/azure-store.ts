@@ -6,7 +6,9 @@ import type { SasSigner } from './azure-client.js';
 export interface AzureStore {
   readonly container: ContainerClient;
   readonly keys: ObjectKeys;
+  /** Read URLs for server-side copies, and for redirects when `redirects` is set. */
   readonly signReadUrl: SasSigner;
+  readonly redirects: boolean;
   readonly blockSize: number;
   readonly listPageSize: number;
   readonly copyStatusPollMaxRetry: number;

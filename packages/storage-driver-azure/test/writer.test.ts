@@ -1,7 +1,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  StorageSharedKeyCredential,
+  generateAccountSASQueryParameters,
+} from '@azure/storage-blob';
 import type { StorageDriver } from '@lading/storage-driver';
 import { startRecordingProxy, type RecordingProxy, type SeenRequest } from '@lading/registry-peers';
 import { patternBytes, patternDigest, summarize } from '@lading/storage-driver-testsuite';
@@ -154,6 +161,31 @@ describe('azure writer, watched through a recording proxy', function () {
     expect((await driver.getContent('/connection/string')).toString()).to.equal('works');
     const url = String(await viaString.redirectURL('GET', '/connection/string'));
     expect(await (await fetch(url)).text()).to.equal('works');
+  });
+
+  it('works from a connection string with a SAS, moving with it but never handing it to clients', async () => {
+    const { accountName, serviceUrl, container } = options;
+    const sas = generateAccountSASQueryParameters(
+      {
+        expiresOn: new Date(Date.now() + 60 * 60 * 1000),
+        permissions: AccountSASPermissions.parse('rwdlac'),
+        resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
+        services: AccountSASServices.parse('b').toString(),
+      },
+      new StorageSharedKeyCredential(String(accountName), accountKey(options)),
+    ).toString();
+    const viaSas = createAzureDriver({
+      container,
+      rootDirectory: String(options.rootDirectory),
+      connectionString: `BlobEndpoint=${String(serviceUrl)};SharedAccessSignature=${sas}`,
+    });
+    await viaSas.putContent('/sas/source', Buffer.from('signed'));
+    await viaSas.move('/sas/source', '/sas/moved');
+    expect(await viaSas.redirectURL('GET', '/sas/moved'), 'no redirect carrying the SAS').to.equal(
+      undefined,
+    );
+    expect((await viaSas.getContent('/sas/moved')).toString()).to.equal('signed');
+    expect(await driver.list('/sas')).to.deep.equal(['/sas/moved']);
   });
 
   it('keeps every byte when a block fails for good, and resumes after it', async () => {
