@@ -1,17 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOf } from '@lading/oci';
-import {
-  copyImage,
-  inspectRaw,
-  readOciLayout,
-  writeOciLayout,
-  type WrittenImage,
-} from '@lading/registry-peers';
+import { inspectRaw, writeOciLayout, type WrittenImage } from '@lading/registry-peers';
 import { expect } from 'chai';
 import { startLading, type LadingProcess } from './support/lading-process.js';
+import { expectSkopeoRoundTrip } from './support/skopeo-round-trip.js';
 import { azureStorage, type AzureStorage } from './support/azure-storage.js';
 
 const MiB = 1024 * 1024;
@@ -45,16 +40,7 @@ describe('the server on the azure driver', function () {
   });
 
   it('takes a skopeo push and serves a skopeo pull, every digest intact', async () => {
-    await copyImage(`oci:${join(work, 'image')}:1.0`, `docker://${lading.host}/team/app:1.0`);
-    const raw = await inspectRaw(`docker://${lading.host}/team/app:1.0`);
-    expect(digestOf(Buffer.from(raw))).to.equal(image.manifestDigest);
-    await copyImage(`docker://${lading.host}/team/app:1.0`, `oci:${join(work, 'out')}:pulled`);
-    const pulled = await readOciLayout(join(work, 'out'), 'pulled');
-    expect(pulled.manifestDigest).to.equal(image.manifestDigest);
-    for (const digest of image.blobs.keys()) {
-      const stored = await readFile(join(work, 'out', 'blobs', 'sha256', digest.slice(7)));
-      expect(digestOf(stored)).to.equal(digest);
-    }
+    await expectSkopeoRoundTrip(work, image, `${lading.host}/team/app:1.0`);
   });
 
   it('sends blob downloads straight to the container with a SAS URL', async () => {

@@ -3,6 +3,7 @@ import {
   InvalidOffsetError,
   PathNotFoundError,
   isBookkeepingKey,
+  walkByListing,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -115,18 +116,7 @@ export class AzureBackend implements StorageBackend {
   /** One listing per directory, no request per file: sizes and times come with the listing. */
   async walk(path: string, visitor: WalkVisitor): Promise<void> {
     if (path !== '/' && !(await this.#isDirectory(path))) throw new PathNotFoundError(path);
-    await this.#walkDirectory(path, visitor);
-  }
-
-  async #walkDirectory(path: string, visitor: WalkVisitor): Promise<boolean> {
-    for (const entry of await this.#entries(path)) {
-      const decision = await visitor(entry);
-      if (decision === 'stop') return true;
-      if (entry.isDir && decision !== 'skip' && (await this.#walkDirectory(entry.path, visitor))) {
-        return true;
-      }
-    }
-    return false;
+    await walkByListing(path, (directory) => this.#entries(directory), visitor);
   }
 
   async #entries(path: string): Promise<FileInfo[]> {

@@ -10,6 +10,7 @@ import {
   InvalidOffsetError,
   PathNotFoundError,
   isBookkeepingKey,
+  walkByListing,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -120,22 +121,10 @@ export class S3Backend implements StorageBackend {
     return getSignedUrl(this.store.client, command, { expiresIn: this.redirectExpirySeconds });
   }
 
-  /** One listing per directory, no HEAD per file: sizes and times come with the listing. */
+  /** One listing per directory, no request per file: sizes and times come with the listing. */
   async walk(path: string, visitor: WalkVisitor): Promise<void> {
     if (path !== '/' && !(await this.#isDirectory(path))) throw new PathNotFoundError(path);
-    await this.#walkDirectory(path, visitor);
-  }
-
-  /** Returns true when the visitor asked to stop. */
-  async #walkDirectory(path: string, visitor: WalkVisitor): Promise<boolean> {
-    for (const entry of await this.#entries(path)) {
-      const decision = await visitor(entry);
-      if (decision === 'stop') return true;
-      if (entry.isDir && decision !== 'skip' && (await this.#walkDirectory(entry.path, visitor))) {
-        return true;
-      }
-    }
-    return false;
+    await walkByListing(path, (directory) => this.#entries(directory), visitor);
   }
 
   /** The direct children of a directory, sorted by path. */

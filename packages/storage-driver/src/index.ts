@@ -31,7 +31,7 @@ export {
 } from './paths.js';
 export { BaseStorageDriver } from './base-driver.js';
 export type { BaseDriverOptions, StorageOperation } from './base-driver.js';
-export { walkFallback } from './walk.js';
+export { walkByListing, walkFallback } from './walk.js';
 export { StorageDriverRegistry, createStorageDriver, registerStorageDriver } from './registry.js';
 export type { DriverParametersInput, StorageDriverFactory } from './registry.js';
 export { DriverParameters } from './parameters.js';

@@ -61,3 +61,33 @@ async function statOrNothing(driver: Listable, path: string): Promise<FileInfo |
     throw error;
   }
 }
+
+/**
+ * The walk for backends whose listing of a directory already gives each
+ * entry's size and time (object stores: one request a directory, none a
+ * file). `entries(directory)` returns the direct children, sorted; a
+ * directory that vanished meanwhile lists as empty.
+ */
+export async function walkByListing(
+  path: string,
+  entries: (directory: string) => Promise<readonly FileInfo[]>,
+  visitor: WalkVisitor,
+): Promise<void> {
+  await walkListedDirectory(path, entries, visitor);
+}
+
+/** Returns true when the visitor asked to stop. */
+async function walkListedDirectory(
+  directory: string,
+  entries: (directory: string) => Promise<readonly FileInfo[]>,
+  visitor: WalkVisitor,
+): Promise<boolean> {
+  for (const entry of await entries(directory)) {
+    const decision = await visitor(entry);
+    if (decision === 'stop') return true;
+    if (entry.isDir && decision !== 'skip') {
+      if (await walkListedDirectory(entry.path, entries, visitor)) return true;
+    }
+  }
+  return false;
+}

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   PathNotFoundError,
   StorageDriverError,
+  walkByListing,
   walkFallback,
   type FileInfo,
 } from '../src/index.js';
@@ -130,5 +131,36 @@ describe('walkFallback', () => {
     } catch (error) {
       expect((error as Error).message).to.equal('timeout');
     }
+  });
+});
+
+describe('walkByListing', () => {
+  /** Sorted entries with sizes, as an object store's listing gives them. */
+  function entriesOf(root: Tree) {
+    const source = listable(root);
+    const listed: string[] = [];
+    const entries = async (directory: string): Promise<FileInfo[]> => {
+      listed.push(directory);
+      const children = await source.list(directory).catch(() => []);
+      return Promise.all(children.sort().map((child) => source.stat(child)));
+    };
+    return { entries, listed };
+  }
+
+  it('visits depth-first from the listings alone, and skips and stops as asked', async () => {
+    const { entries, listed } = entriesOf(tree);
+    const seen: string[] = [];
+    await walkByListing('/', entries, (info) => {
+      seen.push(`${info.path}${info.isDir ? '/' : ` ${String(info.size)}`}`);
+      return info.path === '/a/b' ? 'skip' : undefined;
+    });
+    expect(seen).to.deep.equal(['/a/', '/a/b/', '/a/b-c 1', '/a/d/', '/a-b 2', '/z/', '/z/y 1']);
+    expect(listed, 'one listing per directory walked').to.deep.equal(['/', '/a', '/a/d', '/z']);
+    const stopped: string[] = [];
+    await walkByListing('/', entries, (info) => {
+      stopped.push(info.path);
+      return info.path === '/a/b-c' ? 'stop' : undefined;
+    });
+    expect(stopped).to.deep.equal(['/a', '/a/b', '/a/b/c', '/a/b-c']);
   });
 });
