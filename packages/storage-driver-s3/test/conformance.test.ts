@@ -8,9 +8,7 @@ const MiB = 1024 * 1024;
 describeStorageDriver(
   `s3 (${target.description})`,
   () => createS3Driver(target.driverOptions({ chunkSize: 5 * MiB })),
-  {
-    expectRedirects: true,
-  },
+  { expectRedirects: true, readMayMissDuringOverwrite: target.readMayMissDuringOverwrite },
 );
 
 describeStorageDriver(
@@ -19,5 +17,6 @@ describeStorageDriver(
   {
     expectRedirects: true,
     largeContentSize: 96 * MiB,
+    readMayMissDuringOverwrite: target.readMayMissDuringOverwrite,
   },
 );

@@ -23,6 +23,12 @@ export interface StorageDriverSuiteOptions {
   clockSkewMs?: number;
   /** How long listings may take to show a change (eventually consistent stores). Default 0. */
   listingSettleMs?: number;
+  /**
+   * The store itself (not the driver) may answer a read that races an overwrite with
+   * not-found, as OpenStack Swift's object server can. Such a read is then tried again
+   * instead of failing the test; a mix of versions still fails it. Default false.
+   */
+  readMayMissDuringOverwrite?: boolean;
   /** Mocha timeout for each test. Default 120 s. */
   timeoutMs?: number;
 }
@@ -39,6 +45,7 @@ export function resolveOptions(options: StorageDriverSuiteOptions): ResolvedSuit
     modTimeResolutionMs: 1000,
     clockSkewMs: 5 * 60 * 1000,
     listingSettleMs: 0,
+    readMayMissDuringOverwrite: false,
     timeoutMs: 120_000,
     ...options,
   };

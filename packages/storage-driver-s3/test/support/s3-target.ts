@@ -16,6 +16,11 @@ export interface S3Target {
   /** An SDK client of its own, to look at the bucket behind the driver's back. */
   readonly client: S3Client;
   readonly bucket: string;
+  /**
+   * Swift's object server can answer a GET racing an overwrite with 404 (it may unlink the
+   * old version between choosing and opening it); S3 itself never does.
+   */
+  readonly readMayMissDuringOverwrite: boolean;
 }
 
 let swift: Promise<RunningSwift> | undefined;
@@ -54,6 +59,7 @@ export function localSwiftTarget(): Promise<S3Target> {
         responseChecksumValidation: 'WHEN_REQUIRED',
       }),
       bucket,
+      readMayMissDuringOverwrite: true,
     };
   });
 }
@@ -75,6 +81,7 @@ function awsTarget(): S3Target {
       ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
     }),
     bucket,
+    readMayMissDuringOverwrite: false,
   };
 }
 
