@@ -4,11 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { signSharedKey } from './azure-shared-key.js';
 import { freeLoopbackPort } from './free-port.js';
-import {
-  createOwnedTempDirectory,
-  removeAbandonedTempDirectories,
-} from './owned-temp-directory.js';
-import { removeOnExit } from './remove-on-exit.js';
+import { removeAbandonedTempDirectories } from './owned-temp-directory.js';
+import { PortTakenError, startInOwnedDirectory } from './owned-server-start.js';
 import { removeTree } from './remove-tree.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { waitUntilReady } from './wait-until-ready.js';
@@ -43,7 +40,6 @@ const accountKey =
 // lading-azurite-<pid of the test process>-XXXXXX.
 const directoryPrefix = 'lading-azurite-';
 const readyTimeoutMs = 20_000;
-const portAttempts = 3;
 const containerName = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
@@ -54,23 +50,10 @@ const containerName = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export async function startAzurite(): Promise<RunningAzurite> {
   const entry = await azuriteBlobEntry();
   await removeAbandonedTempDirectories(directoryPrefix);
-  for (let attempt = 1; ; attempt += 1) {
-    const directory = await createOwnedTempDirectory(directoryPrefix);
-    const exitCleanup = removeOnExit(directory);
-    try {
-      return await startInDirectory(entry, directory, () => {
-        exitCleanup.forget();
-      });
-    } catch (error) {
-      await removeTree(directory);
-      exitCleanup.forget();
-      // Another process can take the port between our probe and Azurite's bind.
-      if (!(error instanceof PortTakenError) || attempt === portAttempts) throw error;
-    }
-  }
+  return startInOwnedDirectory(directoryPrefix, (directory, keep) =>
+    startInDirectory(entry, directory, keep),
+  );
 }
-
-class PortTakenError extends Error {}
 
 /** The azurite-blob bin's script, from azurite's package.json: run with process.execPath. */
 async function azuriteBlobEntry(): Promise<string> {

@@ -3,11 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDebianPackages } from './debian-packages.js';
 import { freeLoopbackPort } from './free-port.js';
-import {
-  createOwnedTempDirectory,
-  removeAbandonedTempDirectories,
-} from './owned-temp-directory.js';
-import { removeOnExit } from './remove-on-exit.js';
+import { removeAbandonedTempDirectories } from './owned-temp-directory.js';
+import { PortTakenError, startInOwnedDirectory } from './owned-server-start.js';
 import { removeTree } from './remove-tree.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import {
@@ -79,7 +76,6 @@ const swiftCommands = {
 // lading-swift-<pid of the test process>-XXXXXX.
 const directoryPrefix = 'lading-swift-';
 const readyTimeoutMs = 30_000;
-const portAttempts = 3;
 const bucketName = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
@@ -90,23 +86,10 @@ const bucketName = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export async function startSwift(options: SwiftOptions = {}): Promise<RunningSwift> {
   await ensureDebianPackages(swiftCommands);
   await removeAbandonedTempDirectories(directoryPrefix);
-  for (let attempt = 1; ; attempt += 1) {
-    const directory = await createOwnedTempDirectory(directoryPrefix);
-    const exitCleanup = removeOnExit(directory);
-    try {
-      return await startInDirectory(directory, options, () => {
-        exitCleanup.forget();
-      });
-    } catch (error) {
-      await removeTree(directory);
-      exitCleanup.forget();
-      // Another process can take a port between our probe and a server's bind.
-      if (!(error instanceof PortTakenError) || attempt === portAttempts) throw error;
-    }
-  }
+  return startInOwnedDirectory(directoryPrefix, (directory, keep) =>
+    startInDirectory(directory, options, keep),
+  );
 }
-
-class PortTakenError extends Error {}
 
 async function startInDirectory(
   directory: string,
