@@ -1,9 +1,8 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
-  InvalidOffsetError,
+  ObjectTree,
   PathNotFoundError,
   isBookkeepingKey,
-  walkByListing,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -34,10 +33,17 @@ const epoch = new Date(0);
 export class AzureBackend implements StorageBackend {
   readonly name = 'azure';
 
+  readonly #tree: ObjectTree;
+
   constructor(
     private readonly store: AzureStore,
     private readonly redirectExpirySeconds: number,
-  ) {}
+  ) {
+    this.#tree = new ObjectTree({
+      head: (path) => this.#fileInfo(path),
+      listLevel: (path) => listLevel(store, store.keys.directoryPrefix(path)),
+    });
+  }
 
   async getContent(path: string): Promise<Buffer> {
     try {
@@ -56,14 +62,14 @@ export class AzureBackend implements StorageBackend {
   }
 
   async reader(path: string, offset: number, length: number | undefined): Promise<Readable> {
-    if (length === 0) return this.#emptyReader(path, offset);
+    if (length === 0) return this.#tree.emptyReader(path, offset);
     try {
       const response = await this.#blob(path).download(offset, length);
       return response.readableStreamBody as Readable;
     } catch (error) {
       if (isBlobNotFound(error)) throw new PathNotFoundError(path, { cause: error });
       // Azure answers a range starting at the end with 416; the contract wants an empty stream.
-      if (isInvalidRange(error)) return this.#emptyReader(path, offset);
+      if (isInvalidRange(error)) return this.#tree.emptyReader(path, offset);
       throw error;
     }
   }
@@ -72,19 +78,12 @@ export class AzureBackend implements StorageBackend {
     return openWriter(this.store, path, append);
   }
 
-  async stat(path: string): Promise<FileInfo> {
-    if (path !== '/') {
-      const file = await this.#fileInfo(path);
-      if (file !== undefined) return file;
-    }
-    if (await this.#isDirectory(path)) return { path, size: 0, modTime: epoch, isDir: true };
-    throw new PathNotFoundError(path);
+  stat(path: string): Promise<FileInfo> {
+    return this.#tree.stat(path);
   }
 
-  async list(path: string): Promise<string[]> {
-    const entries = await this.#entries(path);
-    if (entries.length === 0 && path !== '/') throw new PathNotFoundError(path);
-    return entries.map((entry) => entry.path);
+  list(path: string): Promise<string[]> {
+    return this.#tree.list(path);
   }
 
   async move(source: string, destination: string): Promise<void> {
@@ -113,25 +112,8 @@ export class AzureBackend implements StorageBackend {
     return this.store.signReadUrl(this.#blob(path), expiresOn);
   }
 
-  /** One listing per directory, no request per file: sizes and times come with the listing. */
-  async walk(path: string, visitor: WalkVisitor): Promise<void> {
-    if (path !== '/' && !(await this.#isDirectory(path))) throw new PathNotFoundError(path);
-    await walkByListing(path, (directory) => this.#entries(directory), visitor);
-  }
-
-  async #entries(path: string): Promise<FileInfo[]> {
-    const entries: FileInfo[] = [];
-    for await (const level of listLevel(this.store, this.store.keys.directoryPrefix(path))) {
-      entries.push(...level.filter((entry) => !isBookkeepingKey(entry.path)));
-    }
-    return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  }
-
-  async #isDirectory(path: string): Promise<boolean> {
-    for await (const level of listLevel(this.store, this.store.keys.directoryPrefix(path))) {
-      if (level.some((entry) => entry.isDir || !isBookkeepingKey(entry.path))) return true;
-    }
-    return false;
+  walk(path: string, visitor: WalkVisitor): Promise<void> {
+    return this.#tree.walk(path, visitor);
   }
 
   async #fileInfo(path: string): Promise<FileInfo | undefined> {
@@ -151,18 +133,5 @@ export class AzureBackend implements StorageBackend {
 
   #blob(path: string) {
     return this.store.container.getBlockBlobClient(this.store.keys.key(path));
-  }
-
-  async #emptyReader(path: string, offset: number): Promise<Readable> {
-    const file = await this.#fileInfo(path);
-    if (file === undefined) throw new PathNotFoundError(path);
-    if (offset > file.size) {
-      throw new InvalidOffsetError(
-        path,
-        offset,
-        `past the end of the file (${String(file.size)} bytes)`,
-      );
-    }
-    return Readable.from([]);
   }
 }

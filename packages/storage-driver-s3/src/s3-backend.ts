@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -7,10 +7,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
-  InvalidOffsetError,
+  ObjectTree,
   PathNotFoundError,
   isBookkeepingKey,
-  walkByListing,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -19,7 +18,7 @@ import {
 } from '@lading/storage-driver';
 import { copyObject } from './s3-copy.js';
 import { isInvalidRange, isNoSuchKey } from './s3-errors.js';
-import { abortUploadsAt, deleteKeys, listPages } from './s3-listing.js';
+import { abortUploadsAt, deleteKeys, listLevel, listPages } from './s3-listing.js';
 import type { S3Store } from './s3-store.js';
 import { openWriter } from './s3-writer-open.js';
 
@@ -32,11 +31,17 @@ const epoch = new Date(0);
  */
 export class S3Backend implements StorageBackend {
   readonly name = 's3';
+  readonly #tree: ObjectTree;
 
   constructor(
     private readonly store: S3Store,
     private readonly redirectExpirySeconds: number,
-  ) {}
+  ) {
+    this.#tree = new ObjectTree({
+      head: (path) => this.#headFile(path),
+      listLevel: (path) => listLevel(store, path),
+    });
+  }
 
   async getContent(path: string): Promise<Buffer> {
     const object = await this.#get(path);
@@ -56,7 +61,7 @@ export class S3Backend implements StorageBackend {
   }
 
   async reader(path: string, offset: number, length: number | undefined): Promise<Readable> {
-    if (length === 0) return this.#emptyReader(path, offset);
+    if (length === 0) return this.#tree.emptyReader(path, offset);
     const last = length === undefined ? '' : String(offset + length - 1);
     const range =
       offset === 0 && length === undefined ? undefined : `bytes=${String(offset)}-${last}`;
@@ -65,7 +70,7 @@ export class S3Backend implements StorageBackend {
       return object.Body as Readable;
     } catch (error) {
       // S3 answers a range starting at the end with 416; the contract wants an empty stream there.
-      if (isInvalidRange(error)) return this.#emptyReader(path, offset);
+      if (isInvalidRange(error)) return this.#tree.emptyReader(path, offset);
       throw error;
     }
   }
@@ -74,19 +79,12 @@ export class S3Backend implements StorageBackend {
     return openWriter(this.store, path, append);
   }
 
-  async stat(path: string): Promise<FileInfo> {
-    if (path !== '/') {
-      const file = await this.#headFile(path);
-      if (file !== undefined) return file;
-    }
-    if (await this.#isDirectory(path)) return { path, size: 0, modTime: epoch, isDir: true };
-    throw new PathNotFoundError(path);
+  stat(path: string): Promise<FileInfo> {
+    return this.#tree.stat(path);
   }
 
-  async list(path: string): Promise<string[]> {
-    const entries = await this.#entries(path);
-    if (entries.length === 0 && path !== '/') throw new PathNotFoundError(path);
-    return entries.map((entry) => entry.path);
+  list(path: string): Promise<string[]> {
+    return this.#tree.list(path);
   }
 
   async move(source: string, destination: string): Promise<void> {
@@ -121,44 +119,8 @@ export class S3Backend implements StorageBackend {
     return getSignedUrl(this.store.client, command, { expiresIn: this.redirectExpirySeconds });
   }
 
-  /** One listing per directory, no request per file: sizes and times come with the listing. */
-  async walk(path: string, visitor: WalkVisitor): Promise<void> {
-    if (path !== '/' && !(await this.#isDirectory(path))) throw new PathNotFoundError(path);
-    await walkByListing(path, (directory) => this.#entries(directory), visitor);
-  }
-
-  /** The direct children of a directory, sorted by path. */
-  async #entries(path: string): Promise<FileInfo[]> {
-    const { keys } = this.store;
-    const entries: FileInfo[] = [];
-    for await (const page of listPages(this.store, keys.directoryPrefix(path), '/')) {
-      for (const prefix of page.prefixes) {
-        entries.push({ path: keys.path(prefix), size: 0, modTime: epoch, isDir: true });
-      }
-      for (const object of page.objects) {
-        if (object.Key === undefined || isBookkeepingKey(object.Key)) continue;
-        entries.push({
-          path: keys.path(object.Key),
-          size: object.Size ?? 0,
-          modTime: object.LastModified ?? epoch,
-          isDir: false,
-        });
-      }
-    }
-    return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  }
-
-  /** Whether anything but writer state lies below `path`. */
-  async #isDirectory(path: string): Promise<boolean> {
-    for await (const page of listPages(this.store, this.store.keys.directoryPrefix(path), '/')) {
-      if (page.prefixes.length > 0) return true;
-      if (
-        page.objects.some((object) => object.Key !== undefined && !isBookkeepingKey(object.Key))
-      ) {
-        return true;
-      }
-    }
-    return false;
+  walk(path: string, visitor: WalkVisitor): Promise<void> {
+    return this.#tree.walk(path, visitor);
   }
 
   async #headFile(path: string): Promise<FileInfo | undefined> {
@@ -191,18 +153,5 @@ export class S3Backend implements StorageBackend {
       if (isNoSuchKey(error)) throw new PathNotFoundError(path, { cause: error });
       throw error;
     }
-  }
-
-  async #emptyReader(path: string, offset: number): Promise<Readable> {
-    const file = await this.#headFile(path);
-    if (file === undefined) throw new PathNotFoundError(path);
-    if (offset > file.size) {
-      throw new InvalidOffsetError(
-        path,
-        offset,
-        `past the end of the file (${String(file.size)} bytes)`,
-      );
-    }
-    return Readable.from([]);
   }
 }

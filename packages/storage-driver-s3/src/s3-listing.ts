@@ -5,9 +5,12 @@ import {
   paginateListObjectsV2,
   type _Object,
 } from '@aws-sdk/client-s3';
-import { StorageDriverError } from '@lading/storage-driver';
+import { StorageDriverError, type FileInfo } from '@lading/storage-driver';
 import { isNoSuchUpload } from './s3-errors.js';
 import type { S3Store } from './s3-store.js';
+
+/** Implicit directories have no time of their own. */
+const epoch = new Date(0);
 
 /** S3's ceiling for one ListObjectsV2 page and one DeleteObjects batch. */
 export const pageSize = 1000;
@@ -35,6 +38,29 @@ export async function* listPages(
         entry.Prefix === undefined ? [] : [entry.Prefix],
       ),
     };
+  }
+}
+
+/** The entries directly below directory `path`, a page at a time, as `ObjectTree` reads them. */
+export async function* listLevel(store: S3Store, path: string): AsyncGenerator<FileInfo[]> {
+  const { keys } = store;
+  for await (const page of listPages(store, keys.directoryPrefix(path), '/')) {
+    const entries: FileInfo[] = page.prefixes.map((prefix) => ({
+      path: keys.path(prefix),
+      size: 0,
+      modTime: epoch,
+      isDir: true,
+    }));
+    for (const object of page.objects) {
+      if (object.Key === undefined) continue;
+      entries.push({
+        path: keys.path(object.Key),
+        size: object.Size ?? 0,
+        modTime: object.LastModified ?? epoch,
+        isDir: false,
+      });
+    }
+    yield entries;
   }
 }
 

@@ -39,3 +39,5 @@ export { fileWriterStream } from './streams.js';
 export { PartUploader } from './part-uploader.js';
 export type { PartSender } from './part-uploader.js';
 export { ObjectKeys, isBookkeepingKey } from './object-keys.js';
+export { ObjectTree } from './object-tree.js';
+export type { ObjectTreeSource } from './object-tree.js';
