@@ -1,6 +1,7 @@
 import {
   StorageDriverRegistry,
   type BaseDriverOptions,
+  type DriverParametersInput,
   type StorageDriver,
 } from '@lading/storage-driver';
 import {
@@ -11,15 +12,19 @@ import {
   createInMemoryDriver,
   fromParameters as inMemoryParameters,
 } from '@lading/storage-driver-inmemory';
-import { createS3Driver, fromParameters as s3Parameters } from '@lading/storage-driver-s3';
-import { createAzureDriver, fromParameters as azureParameters } from '@lading/storage-driver-azure';
 
 /**
  * The storage drivers this server can run on, by the name config.yml gives
  * them. Built explicitly here, the composition root; each driver is wrapped
- * with `options` (the metrics hook).
+ * with `options` (the metrics hook). The cloud drivers are imported only when
+ * configured: their SDKs take some 35 MiB of memory a filesystem registry
+ * would otherwise carry for nothing (docs/performance.md).
  */
 export function storageDrivers(options: BaseDriverOptions): StorageDriverRegistry {
+  const s3 = async (parameters: DriverParametersInput): Promise<StorageDriver> => {
+    const { createS3Driver, fromParameters } = await import('@lading/storage-driver-s3');
+    return createS3Driver({ ...fromParameters(parameters), ...options });
+  };
   return (
     new StorageDriverRegistry()
       .register('filesystem', (parameters) =>
@@ -29,14 +34,13 @@ export function storageDrivers(options: BaseDriverOptions): StorageDriverRegistr
         inMemoryParameters(parameters);
         return createInMemoryDriver(options);
       })
-      .register('s3', (parameters) => createS3Driver({ ...s3Parameters(parameters), ...options }))
+      .register('s3', s3)
       // distribution's other name for it, kept from the days of two S3 drivers.
-      .register('s3aws', (parameters) =>
-        createS3Driver({ ...s3Parameters(parameters), ...options }),
-      )
-      .register('azure', (parameters) =>
-        createAzureDriver({ ...azureParameters(parameters), ...options }),
-      )
+      .register('s3aws', s3)
+      .register('azure', async (parameters) => {
+        const { createAzureDriver, fromParameters } = await import('@lading/storage-driver-azure');
+        return createAzureDriver({ ...fromParameters(parameters), ...options });
+      })
   );
 }
 

@@ -1,9 +1,8 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { debuglog } from 'node:util';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { ProjectsError } from './errors.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import type { Tables } from './schema.js';
@@ -40,7 +39,7 @@ export interface ProjectsDatabase {
  * takes a lock, so each migration runs exactly once.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<ProjectsDatabase> {
-  const db = new Kysely<Tables>({ dialect: dialectOf(options) });
+  const db = new Kysely<Tables>({ dialect: await dialectOf(options) });
   const migrator = new Migrator({ db, provider: migrationProvider(options.dialect) });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) {
@@ -52,8 +51,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<ProjectsDa
   return { dialect: options.dialect, db, close: () => db.destroy() };
 }
 
-function dialectOf(options: DatabaseOptions): SqliteDialect | PostgresDialect {
+/** Each database's client is imported only when used: `pg` alone costs a process 13 MiB. */
+async function dialectOf(options: DatabaseOptions): Promise<SqliteDialect | PostgresDialect> {
   if (options.dialect === 'postgres') {
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
@@ -69,16 +70,19 @@ function dialectOf(options: DatabaseOptions): SqliteDialect | PostgresDialect {
     });
     return new PostgresDialect({ pool });
   }
-  return new SqliteDialect({ database: () => Promise.resolve(openSqlite(options.path)) });
+  const { default: SQLiteDatabase } = await import('better-sqlite3');
+  return new SqliteDialect({
+    database: () => Promise.resolve(openSqlite(SQLiteDatabase, options.path)),
+  });
 }
 
-function openSqlite(path: string): SQLite.Database {
+function openSqlite(SQLiteDatabase: typeof SQLite, path: string): SQLite.Database {
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true });
     // Password and token hashes live here: create it readable by its owner only.
     closeSync(openSync(path, 'a', 0o600));
   }
-  const database = new SQLite(path);
+  const database = new SQLiteDatabase(path);
   // WAL lets the CLI read while the server writes; FULL syncs every commit, so a crash loses none.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');

@@ -14,6 +14,7 @@ import type { LimitFunction } from 'p-limit';
 import { errorCode, isMissing, type FileHandle, type FileSystem } from './file-system.js';
 import { FilesystemWriter } from './filesystem-writer.js';
 import { LocalPaths, stagingPath, temporaryPath } from './local-paths.js';
+import { ReadBudget } from './read-budget.js';
 
 /** fsync on a directory is refused by some filesystems; durability there is best effort. */
 const unsyncableDirectoryCodes = new Set(['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM']);
@@ -30,6 +31,7 @@ const unsyncableDirectoryCodes = new Set(['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM'
 export class FilesystemBackend implements StorageBackend {
   readonly name = 'filesystem';
   readonly #paths: LocalPaths;
+  readonly #readBudget = new ReadBudget();
 
   constructor(
     root: string,
@@ -85,7 +87,15 @@ export class FilesystemBackend implements StorageBackend {
         throw new InvalidOffsetError(path, offset, `past the end (size ${String(info.size)})`);
       }
       const end = length === undefined ? info.size : Math.min(info.size, offset + length);
-      if (end > offset) return handle.createReadStream({ start: offset, end: end - 1 });
+      if (end > offset) {
+        const { chunkBytes, release } = this.#readBudget.take(end - offset);
+        const stream = handle.createReadStream({
+          start: offset,
+          end: end - 1,
+          highWaterMark: chunkBytes,
+        });
+        return stream.once('close', release);
+      }
       await handle.close();
       return Readable.from([], { objectMode: false });
     } catch (error) {

@@ -16,6 +16,7 @@ import {
   fromParameters,
 } from '../src/index.js';
 import { InstrumentedFileSystem, temporaryRoot } from './helpers.js';
+import { backgroundFlushBytes } from '../src/filesystem-writer.js';
 
 describe('filesystem driver', () => {
   let root: string;
@@ -207,6 +208,30 @@ describe('filesystem driver', () => {
       expect((await storageErrorOf(driver.stat('/f'))).code).to.equal('PATH_NOT_FOUND');
       await writer.cancel();
       expect(await readdir(root)).to.deep.equal([]);
+    });
+
+    it('flushes a big write in the background, every backgroundFlushBytes', async () => {
+      const writer = await driver.writer('/big');
+      const chunk = Buffer.alloc(backgroundFlushBytes / 2, 1);
+      await writer.write(chunk);
+      expect(fileSystem.dataSyncs).to.equal(0);
+      await writer.write(chunk);
+      expect(fileSystem.dataSyncs).to.equal(1);
+      await writer.write(chunk);
+      await writer.commit();
+      expect((await driver.stat('/big')).size).to.equal(chunk.length * 3);
+      expect(await readFile(join(root, 'big'))).to.deep.equal(Buffer.alloc(chunk.length * 3, 1));
+    });
+
+    it('refuses to commit after a failed background flush', async () => {
+      const writer = await driver.writer('/big');
+      fileSystem.failNext('handle.datasync', 'EIO');
+      await writer.write(Buffer.alloc(backgroundFlushBytes));
+      expect((await storageErrorOf(writer.commit())).message).to.contain(
+        'flushing it to disk failed',
+      );
+      expect((await storageErrorOf(driver.stat('/big'))).code).to.equal('PATH_NOT_FOUND');
+      await writer.cancel();
     });
 
     it('fsyncs every directory that gained a new directory, within the root only', async () => {

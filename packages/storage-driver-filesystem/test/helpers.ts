@@ -8,7 +8,12 @@ export function temporaryRoot(): Promise<string> {
 }
 
 type Operation =
-  keyof FileSystem | 'handle.sync' | 'handle.write' | 'handle.stat' | 'directory.sync';
+  | keyof FileSystem
+  | 'handle.sync'
+  | 'handle.datasync'
+  | 'handle.write'
+  | 'handle.stat'
+  | 'directory.sync';
 
 type FileHandle = fsPromises.FileHandle;
 
@@ -21,6 +26,8 @@ export class InstrumentedFileSystem implements FileSystem {
   peak = 0;
   /** The directories fsynced, in order. */
   readonly directorySyncs: string[] = [];
+  /** How many fdatasync calls were made (the writers' background flushes). */
+  dataSyncs = 0;
   #inFlight = 0;
   readonly #failures = new Map<Operation, string>();
 
@@ -70,6 +77,8 @@ export class InstrumentedFileSystem implements FileSystem {
   private wrapHandle(handle: FileHandle, isDirectory: boolean, path: string): FileHandle {
     const observe = this.observe.bind(this);
     const directorySyncs = this.directorySyncs;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the proxy's traps count on it
+    const fileSystem = this;
     return new Proxy(handle, {
       get(target, property) {
         if (property === 'sync' && isDirectory) {
@@ -81,6 +90,12 @@ export class InstrumentedFileSystem implements FileSystem {
         }
         if (property === 'sync') {
           return () => observe('handle.sync', () => target.sync());
+        }
+        if (property === 'datasync') {
+          return () => {
+            fileSystem.dataSyncs += 1;
+            return observe('handle.datasync', () => target.datasync());
+          };
         }
         if (property === 'stat') {
           return () => observe('handle.stat', () => target.stat());
