@@ -7,7 +7,14 @@ export interface DistributionConfig {
   htpasswdPath?: string;
   /** auth.token: Docker token auth against an external token server. */
   token?: TokenAuthSettings;
+  /** log.level; `info` by default. */
+  logLevel?: DistributionLogLevel;
+  /** Whether to log a line per request (log.accesslog.disabled is its negation); on by default. */
+  accessLog?: boolean;
 }
+
+/** distribution's log levels, quietest first (it also knows panic and fatal). */
+export type DistributionLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** distribution's `auth.token` keys; `rootcertbundle` is a path to a PEM file. */
 export interface TokenAuthSettings {
@@ -29,8 +36,9 @@ export function distributionConfigYaml(config: DistributionConfig): string {
   return [
     'version: 0.1',
     'log:',
-    '  level: info',
+    `  level: ${config.logLevel ?? 'info'}`,
     '  formatter: text',
+    ...(config.accessLog === false ? ['  accesslog:', '    disabled: true'] : []),
     'storage:',
     '  filesystem:',
     `    rootdirectory: ${JSON.stringify(config.rootDirectory)}`,

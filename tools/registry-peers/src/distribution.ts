@@ -2,7 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDebianPackages } from './debian-packages.js';
-import { distributionConfigYaml, type TokenAuthSettings } from './distribution-config.js';
+import {
+  distributionConfigYaml,
+  type DistributionLogLevel,
+  type TokenAuthSettings,
+} from './distribution-config.js';
 import { freeLoopbackPort } from './free-port.js';
 import { bcryptHtpasswd } from './htpasswd.js';
 import { spawnOrphanProof } from './orphan-proof-spawn.js';
@@ -26,6 +30,10 @@ export interface DistributionOptions {
    * is in `rootcertbundle` (a PEM file path) and issued by `issuer` for `service`.
    */
   token?: TokenAuthSettings;
+  /** log.level: `info` by default. */
+  logLevel?: DistributionLogLevel;
+  /** Whether it logs a line per request (log.accesslog); on by default. */
+  accessLog?: boolean;
 }
 
 /** A CNCF distribution (Debian's docker-registry) serving plain HTTP on 127.0.0.1. */
@@ -65,6 +73,8 @@ export async function startDistribution(
     htpasswd:
       options.htpasswd === undefined ? undefined : await bcryptHtpasswd(options.htpasswd.users),
     token: options.token,
+    logLevel: options.logLevel ?? 'info',
+    accessLog: options.accessLog ?? true,
   };
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -84,6 +94,8 @@ interface ServerSettings {
   /** The htpasswd file's content, or undefined for no auth. */
   htpasswd: string | undefined;
   token: TokenAuthSettings | undefined;
+  logLevel: DistributionLogLevel;
+  accessLog: boolean;
 }
 
 async function startOnFreePort(settings: ServerSettings): Promise<RunningDistribution> {
@@ -100,6 +112,8 @@ async function startOnFreePort(settings: ServerSettings): Promise<RunningDistrib
     rootDirectory,
     port,
     deleteEnabled,
+    logLevel: settings.logLevel,
+    accessLog: settings.accessLog,
     ...(htpasswdPath === undefined ? {} : { htpasswdPath }),
     ...(settings.token === undefined ? {} : { token: settings.token }),
   });

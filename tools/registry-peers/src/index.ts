@@ -7,7 +7,7 @@ export {
   type DebianPackageOptions,
   type DebianRequirement,
 } from './debian-packages.js';
-export type { TokenAuthSettings } from './distribution-config.js';
+export type { DistributionLogLevel, TokenAuthSettings } from './distribution-config.js';
 export {
   startDistribution,
   type DistributionOptions,
@@ -35,6 +35,7 @@ export {
   type SeenRequest,
 } from './recording-proxy.js';
 export { CommandFailedError, type CommandOutput } from './run-command.js';
+export { startServerProcess, type ServerProcess } from './server-process.js';
 export { copyImage, inspectRaw, skopeo, type CopyImageOptions } from './skopeo.js';
 export {
   startSwift,
@@ -44,3 +45,4 @@ export {
 } from './swift.js';
 export { UserXattrsUnsupportedError } from './swift-xattrs.js';
 export { ustarArchive } from './ustar.js';
+export { waitUntilReady } from './wait-until-ready.js';

@@ -104,6 +104,26 @@ describe('distribution', function () {
     }
   });
 
+  it('starts quiet at logLevel warn without an access log', async () => {
+    const registry = await startDistribution({
+      rootDirectory: join(temporary.path, 'root'),
+      logLevel: 'warn',
+      accessLog: false,
+    });
+    try {
+      const response = await fetch(`${registry.url}/v2/_catalog?n=7`);
+      await response.body?.cancel();
+      expect(response.status).to.equal(200);
+      // At info it says `listening on …`, and it logs every request twice: a `response
+      // completed` line at info and an access-log line. (Failed requests are errors, logged.)
+      await registry.stop();
+      expect(registry.logs()).to.not.include('listening on');
+      expect(registry.logs()).to.not.include('_catalog');
+    } finally {
+      await registry.stop();
+    }
+  });
+
   for (const deleteEnabled of [true, false]) {
     it(`passes deleteEnabled: ${String(deleteEnabled)} to storage.delete.enabled`, async () => {
       const registry = await startDistribution({

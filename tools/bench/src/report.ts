@@ -1,0 +1,164 @@
+import type { MachineLimits } from './limits.js';
+import type { MachineInfo } from './machine-info.js';
+import { advantage, type SummaryRow, type WorkloadOutcome } from './summary.js';
+import { targetRules, targetText, type TargetOutcome, type TargetRule } from './targets.js';
+
+/** A plain-text table with a header rule; numbers right-aligned, text left-aligned. */
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const numeric = headers.map((_, column) =>
+    rows.every((row) => /^[-−]?$|^[\d.,]+( ?[%×]| MiB)?$|^[\d.,]+ ✗$/.test(row[column] ?? '')),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells
+      .map((cell, column) => {
+        const width = widths[column] ?? 0;
+        return numeric[column] ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (numeric[column] ? `${'-'.repeat(width + 1)}:` : `-${'-'.repeat(width + 1)}`)).join('|')}|`;
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+/** Three significant-ish digits: 1234, 123, 12.3, 1.23. */
+export function formatNumber(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '-';
+  const magnitude = Math.abs(value);
+  const digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+export function formatRatio(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(2)}×`;
+}
+
+const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
+
+export function formatHeader(info: MachineInfo): string {
+  const gib = (info.totalMemoryBytes / 1024 ** 3).toFixed(1);
+  return [
+    `Lading vs CNCF distribution, ${info.date} on ${info.hostname}`,
+    `${info.cpuModel}, ${info.cores} cores, ${gib} GiB RAM, Node ${info.node}, ${info.distribution}`,
+    `command: ${info.command}`,
+  ].join('\n');
+}
+
+export function formatLimits(limits: MachineLimits): string {
+  return formatTable(
+    ['machine limit', 'MB/s'],
+    [
+      ['SHA-256, one core (node:crypto)', formatNumber(limits.sha256MBps)],
+      ['disk write, 1 MiB writes + fsync', formatNumber(limits.diskWriteFsyncMBps)],
+      ['disk write, 1 MiB writes, no fsync', formatNumber(limits.diskWriteMBps)],
+      ['loopback HTTP upload (node:http sink)', formatNumber(limits.loopbackUploadMBps)],
+      ['loopback HTTP download (node:http from memory)', formatNumber(limits.loopbackDownloadMBps)],
+    ],
+  );
+}
+
+/** Lading's MB/s as shares of the limits that bound it: uploads hash, downloads only copy. */
+export function shareOfLimits(row: SummaryRow, limits: MachineLimits | undefined): string {
+  const lading = row.lading?.median;
+  if (limits === undefined || lading === undefined || row.key !== 'MBps') return '';
+  if (row.workload === 1 || row.workload === 2) {
+    return `${percent(lading / limits.sha256MBps)} SHA, ${percent(lading / limits.loopbackUploadMBps)} lo-up`;
+  }
+  if (row.workload === 3) return `${percent(lading / limits.loopbackDownloadMBps)} lo-down`;
+  return '';
+}
+
+function ruleKey(rule: TargetRule): string | undefined {
+  return 'key' in rule ? `${rule.workload}/${rule.key}` : undefined;
+}
+
+const metLabel = (met: boolean | undefined) => (met === undefined ? '-' : met ? 'yes' : 'NO');
+
+/** The main table: a row per metric, failed workloads marked, no score for them. */
+export function formatResults(
+  outcomes: readonly WorkloadOutcome[],
+  rows: readonly SummaryRow[],
+  targets: readonly TargetOutcome[] | undefined,
+  limits: MachineLimits | undefined,
+  rssLimitMiB: number,
+): string {
+  const headers = [
+    'workload',
+    'metric',
+    'Lading',
+    'distribution',
+    'ratio',
+    'target',
+    'met?',
+    'L peak RSS MiB',
+    'd peak RSS MiB',
+    'L CPU/unit',
+    'd CPU/unit',
+    'unit',
+    'L share of limit',
+  ];
+  const body: string[][] = [];
+  for (const outcome of outcomes) {
+    const number = outcome.workload.number;
+    const name = `${number} ${outcome.title}`;
+    if (outcome.failure !== undefined) {
+      body.push([name, 'FAILED (no score)', ...headers.slice(2).map(() => '')]);
+      continue;
+    }
+    for (const [index, row] of rows.filter((each) => each.workload === number).entries()) {
+      const here = targetRules.filter((rule) => ruleKey(rule) === `${number}/${row.key}`);
+      const verdicts = (targets ?? []).filter(
+        (target) => target.workload === number && target.key === row.key,
+      );
+      const rss = (figure: number | undefined, mark: boolean) =>
+        figure === undefined
+          ? ''
+          : `${formatNumber(figure)}${mark && figure >= rssLimitMiB ? ' ✗' : ''}`;
+      body.push([
+        index === 0 ? name : '',
+        row.label,
+        formatNumber(row.lading?.median),
+        formatNumber(row.distribution?.median),
+        formatRatio(advantage(row)),
+        here.map(targetText).join('; '),
+        targets === undefined ? '' : verdicts.map((verdict) => metLabel(verdict.met)).join('; '),
+        rss(row.lading?.peakRssMiB, true),
+        rss(row.distribution?.peakRssMiB, false),
+        row.lading?.cpuPerUnit === undefined ? '' : formatNumber(row.lading.cpuPerUnit),
+        row.distribution?.cpuPerUnit === undefined ? '' : formatNumber(row.distribution.cpuPerUnit),
+        row.lading?.unitLabel ?? row.distribution?.unitLabel ?? '',
+        shareOfLimits(row, limits),
+      ]);
+    }
+  }
+  return formatTable(headers, body);
+}
+
+/** Every target, one line each; in smoke mode a single line saying they were not judged. */
+export function formatTargets(targets: readonly TargetOutcome[] | undefined): string {
+  if (targets === undefined) {
+    return 'targets: not evaluated (smoke: the sizes are too small to mean anything)';
+  }
+  const missed = targets.filter((target) => target.met === false).length;
+  const unknown = targets.filter((target) => target.met === undefined).length;
+  return [
+    `targets: ${targets.length - missed - unknown} met, ${missed} missed, ${unknown} without a number`,
+    ...targets.map(
+      (target) =>
+        `  [${target.met === undefined ? ' - ' : target.met ? ' ok' : 'NO '}] ${target.workload}${target.key === undefined ? '' : ` ${target.key}`}: ${target.text} — ${target.observed}`,
+    ),
+  ].join('\n');
+}
+
+export const legend = [
+  'Medians over the runs; peak RSS is the largest of any run. MB = 10^6 bytes.',
+  'ratio: how many times better Lading is — L/d for rates, d/L for times and sizes (>1: Lading ahead).',
+  'CPU/unit: server CPU ms (user+system) per unit of work; ✗: Lading above its RSS target.',
+].join('\n');

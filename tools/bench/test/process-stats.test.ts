@@ -1,0 +1,31 @@
+import { expect } from 'chai';
+import { cpuTicks, measure, parseCpuTicks, parseStatusBytes } from '../src/process-stats.js';
+
+describe('process stats', () => {
+  it('read utime + stime past a command name with spaces and parentheses', () => {
+    const stat =
+      '1234 (my (odd) name) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 1 0 100 0 0';
+    expect(parseCpuTicks(stat)).to.equal(325);
+  });
+
+  it('read VmHWM and VmRSS in bytes', () => {
+    const status = 'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n';
+    expect(parseStatusBytes(status, 'VmHWM')).to.equal(200 * 1024 * 1024);
+    expect(parseStatusBytes(status, 'VmRSS')).to.equal(100 * 1024 * 1024);
+    expect(() => parseStatusBytes('Name:\tx\n', 'VmRSS')).to.throw(/VmRSS/);
+  });
+
+  it('see this process use CPU and hold memory while it works', async () => {
+    expect(await cpuTicks(process.pid)).to.be.greaterThan(0);
+    let kept: Buffer | undefined;
+    const { usage, elapsedMs } = await measure(process.pid, () => {
+      const until = performance.now() + 60;
+      while (performance.now() < until) kept = Buffer.alloc(32 * 1024 * 1024, 1);
+      return Promise.resolve();
+    });
+    expect(kept?.length).to.equal(32 * 1024 * 1024);
+    expect(elapsedMs).to.be.at.least(60);
+    expect(usage.cpuMs).to.be.at.least(10);
+    expect(usage.peakRssBytes).to.be.greaterThan(32 * 1024 * 1024);
+  });
+});

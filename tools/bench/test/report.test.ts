@@ -1,0 +1,172 @@
+import { expect } from 'chai';
+import type { MachineLimits } from '../src/limits.js';
+import {
+  formatHeader,
+  formatNumber,
+  formatRatio,
+  formatResults,
+  formatTable,
+  formatTargets,
+  shareOfLimits,
+} from '../src/report.js';
+import { summarize, type WorkloadOutcome } from '../src/summary.js';
+import { evaluateTargets } from '../src/targets.js';
+import { workloads } from '../src/workloads/index.js';
+import { figures, row } from './helpers.js';
+
+const limits: MachineLimits = {
+  sha256MBps: 2000,
+  diskWriteFsyncMBps: 1000,
+  diskWriteMBps: 2000,
+  loopbackUploadMBps: 1600,
+  loopbackDownloadMBps: 2500,
+};
+
+const [upload, , , head] = workloads;
+
+function outcomes(): WorkloadOutcome[] {
+  const usage = (rss: number, cpuMs: number) => ({
+    peakRssBytes: rss * 1024 * 1024,
+    cpuMs,
+    units: 2,
+    unitLabel: 'ms/100 MB',
+  });
+  return [
+    {
+      workload: upload!,
+      title: 'monolithic upload 256 MiB',
+      runs: [
+        {
+          workload: 1,
+          pair: 1,
+          position: 1,
+          server: 'lading',
+          values: [{ key: 'MBps', value: 1200, usage: usage(100, 80) }],
+        },
+        {
+          workload: 1,
+          pair: 1,
+          position: 2,
+          server: 'distribution',
+          values: [{ key: 'MBps', value: 400, usage: usage(30, 300) }],
+        },
+        {
+          workload: 1,
+          pair: 2,
+          position: 1,
+          server: 'distribution',
+          values: [{ key: 'MBps', value: 500, usage: usage(31, 310) }],
+        },
+        {
+          workload: 1,
+          pair: 2,
+          position: 2,
+          server: 'lading',
+          values: [{ key: 'MBps', value: 1000, usage: usage(160, 90) }],
+        },
+      ],
+    },
+    { workload: head!, title: 'blob HEAD', runs: [], failure: 'lading, workload 4: wrong digest' },
+  ];
+}
+
+describe('report', () => {
+  it('formats numbers to about three digits, and ratios', () => {
+    expect(formatNumber(1234.5)).to.equal('1,235');
+    expect(formatNumber(123.45)).to.equal('123');
+    expect(formatNumber(12.345)).to.equal('12.3');
+    expect(formatNumber(1.2345)).to.equal('1.23');
+    expect(formatNumber(undefined)).to.equal('-');
+    expect(formatNumber(Number.NaN)).to.equal('-');
+    expect(formatRatio(2.5)).to.equal('2.50×');
+  });
+
+  it('aligns table columns: numbers right, text left', () => {
+    const table = formatTable(
+      ['name', 'n'],
+      [
+        ['a', '1'],
+        ['long name', '1,000'],
+      ],
+    ).split('\n');
+    expect(table).to.deep.equal([
+      '| name      |     n |',
+      '|-----------|------:|',
+      '| a         |     1 |',
+      '| long name | 1,000 |',
+    ]);
+  });
+
+  it('summarizes medians, the largest peak and the median CPU per unit', () => {
+    const [summary] = summarize(outcomes());
+    expect(summary?.lading?.median).to.equal(1100);
+    expect(summary?.lading?.peakRssMiB).to.equal(160);
+    expect(summary?.lading?.cpuPerUnit).to.equal(42.5);
+    expect(summary?.distribution?.median).to.equal(450);
+  });
+
+  it('prints medians, ratio, targets and usage, and no score for a failed workload', () => {
+    const all = outcomes();
+    const rows = summarize(all);
+    const text = formatResults(all, rows, evaluateTargets(rows, limits), limits, 150);
+    const lines = text.split('\n');
+    expect(lines[0]).to.match(
+      /^\| workload +\| metric +\| Lading +\| distribution +\| ratio +\| target/,
+    );
+    const uploadLine = lines.find((line) => line.includes('monolithic upload')) ?? '';
+    const cells = uploadLine.split('|').map((cell) => cell.trim());
+    expect(cells.slice(1, 13)).to.deep.equal([
+      '1 monolithic upload 256 MiB',
+      'MB/s',
+      '1,100',
+      '450',
+      '2.44×',
+      '≥ 2×; ≥ 50% SHA-256',
+      'yes; yes',
+      '160 ✗',
+      '31.0',
+      '42.5',
+      '153',
+      'ms/100 MB',
+    ]);
+    expect(cells[13]).to.equal('55% SHA, 69% lo-up');
+    const failed = lines.find((line) => line.includes('blob HEAD')) ?? '';
+    expect(failed).to.include('FAILED (no score)');
+    expect(failed).to.not.match(/\d+\.\d+/);
+  });
+
+  it('lists every target, and says when none were judged', () => {
+    const rows = summarize(outcomes());
+    const text = formatTargets(evaluateTargets(rows, limits));
+    expect(text).to.match(/^targets: \d+ met, 1 missed, \d+ without a number/);
+    expect(text).to.include('[NO ] 1: L peak RSS < 150 MiB — 160 MiB');
+    expect(text).to.include('[ - ] 4 rps: ≥ 2× — no number');
+    expect(formatTargets(undefined)).to.include('not evaluated');
+  });
+
+  it('gives download shares against the loopback download', () => {
+    const share = shareOfLimits(row(3, 'MBps', 'higher', figures(1250), figures(1)), limits);
+    expect(share).to.equal('50% lo-down');
+    expect(
+      shareOfLimits(row(6, 'imagesPerSecond', 'higher', figures(1), figures(1)), limits),
+    ).to.equal('');
+  });
+
+  it('heads the report with the machine and the command', () => {
+    const header = formatHeader({
+      date: '2026-01-02T03:04:05.000Z',
+      hostname: 'box',
+      cpuModel: 'AMD EPYC',
+      cores: 2,
+      totalMemoryBytes: 4 * 1024 ** 3,
+      node: 'v20.19.0',
+      distribution: 'docker-registry github.com/docker/distribution 2.8.2+ds1',
+      command: 'node --import tsx src/main.ts --smoke',
+    });
+    expect(header.split('\n')).to.deep.equal([
+      'Lading vs CNCF distribution, 2026-01-02T03:04:05.000Z on box',
+      'AMD EPYC, 2 cores, 4.0 GiB RAM, Node v20.19.0, docker-registry github.com/docker/distribution 2.8.2+ds1',
+      'command: node --import tsx src/main.ts --smoke',
+    ]);
+  });
+});

@@ -1,0 +1,122 @@
+import { expect } from 'chai';
+import type { MachineLimits } from '../src/limits.js';
+import { advantage } from '../src/summary.js';
+import { evaluateTargets, type TargetRule } from '../src/targets.js';
+import { figures, row } from './helpers.js';
+
+const limits: MachineLimits = {
+  sha256MBps: 2000,
+  diskWriteFsyncMBps: 1000,
+  diskWriteMBps: 2000,
+  loopbackUploadMBps: 2000,
+  loopbackDownloadMBps: 2000,
+};
+
+describe('targets', () => {
+  it('ratio: L/d for rates, d/L for times', () => {
+    expect(advantage(row(1, 'MBps', 'higher', figures(600), figures(200)))).to.equal(3);
+    expect(advantage(row(7, 'fullMs', 'lower', figures(10), figures(40)))).to.equal(4);
+    expect(advantage(row(7, 'fullMs', 'lower', figures(10), undefined))).to.equal(undefined);
+  });
+
+  it('judge a ratio at its bound, inclusive', () => {
+    const rule: TargetRule[] = [{ kind: 'ratio', workload: 1, key: 'MBps', min: 2 }];
+    const judge = (lading: number) =>
+      evaluateTargets([row(1, 'MBps', 'higher', figures(lading), figures(100))], limits, rule)[0]
+        ?.met;
+    expect(judge(200)).to.equal(true);
+    expect(judge(199)).to.equal(false);
+  });
+
+  it('judge a time ratio the other way round', () => {
+    const rule: TargetRule[] = [{ kind: 'ratio', workload: 8, key: 'walkMs', min: 10 }];
+    const judge = (lading: number) =>
+      evaluateTargets([row(8, 'walkMs', 'lower', figures(lading), figures(100))], limits, rule)[0];
+    expect(judge(10)?.met).to.equal(true);
+    expect(judge(11)?.met).to.equal(false);
+    expect(judge(11)?.observed).to.equal('9.09×');
+  });
+
+  it('judge the share of SHA-256', () => {
+    const rule: TargetRule[] = [{ kind: 'share-of-sha256', workload: 2, key: 'MBps', min: 0.5 }];
+    const [met] = evaluateTargets(
+      [row(2, 'MBps', 'higher', figures(1000), figures(1))],
+      limits,
+      rule,
+    );
+    expect(met).to.include({ met: true, observed: '50%' });
+    const [missed] = evaluateTargets(
+      [row(2, 'MBps', 'higher', figures(999), figures(1))],
+      limits,
+      rule,
+    );
+    expect(missed?.met).to.equal(false);
+    const [unknown] = evaluateTargets(
+      [row(2, 'MBps', 'higher', figures(999), figures(1))],
+      undefined,
+      rule,
+    );
+    expect(unknown?.met).to.equal(undefined);
+  });
+
+  it('judge Lading lower, strictly', () => {
+    const rule: TargetRule[] = [{ kind: 'lading-lower', workload: 4, key: 'p99' }];
+    const judge = (lading: number) =>
+      evaluateTargets([row(4, 'p99', 'lower', figures(lading), figures(5))], limits, rule)[0]?.met;
+    expect(judge(4.9)).to.equal(true);
+    expect(judge(5)).to.equal(false);
+  });
+
+  it("judge Lading's peak RSS in every workload, by its largest row", () => {
+    const rule: TargetRule[] = [{ kind: 'lading-rss-below', maxMiB: 150 }];
+    const outcomes = evaluateTargets(
+      [
+        row(1, 'MBps', 'higher', figures(1, 120), figures(1, 20)),
+        row(4, 'rps', 'higher', figures(1, 149), figures(1, 20)),
+        row(4, 'p99', 'lower', figures(1), figures(1)),
+        row(9, 'peakLargeMiB', 'lower', figures(1, 151), figures(1, 500)),
+      ],
+      limits,
+      rule,
+    );
+    expect(outcomes.map((outcome) => [outcome.workload, outcome.met])).to.deep.equal([
+      [1, true],
+      [4, true],
+      [9, false],
+    ]);
+  });
+
+  it('judge flat memory: within 20% or 16 MiB of the small peak, whichever is larger', () => {
+    const rule: TargetRule[] = [
+      {
+        kind: 'flat-memory',
+        workload: 9,
+        key: 'peakLargeMiB',
+        baseline: 'peakSmallMiB',
+        relative: 0.2,
+        absoluteMiB: 16,
+      },
+    ];
+    const judge = (large: number, small: number) =>
+      evaluateTargets(
+        [
+          row(9, 'peakLargeMiB', 'lower', figures(large), figures(1)),
+          row(9, 'peakSmallMiB', 'lower', figures(small), figures(1)),
+        ],
+        limits,
+        rule,
+      )[0]?.met;
+    expect(judge(116, 100)).to.equal(true);
+    expect(judge(120, 100)).to.equal(true);
+    expect(judge(121, 100)).to.equal(false);
+    expect(judge(66, 50)).to.equal(true); // 16 MiB is more than 20% of 50
+    expect(judge(67, 50)).to.equal(false);
+  });
+
+  it('say "no number" rather than guessing when a workload failed', () => {
+    const [outcome] = evaluateTargets([], limits, [
+      { kind: 'ratio', workload: 3, key: 'MBps', min: 1.3 },
+    ]);
+    expect(outcome).to.include({ met: undefined, observed: 'no number' });
+  });
+});
