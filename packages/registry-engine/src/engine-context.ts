@@ -1,7 +1,6 @@
 import type { StorageDriver } from '@lading/storage-driver';
 import type { BlobStore } from './blob-store.js';
 import type { EventBus } from './events.js';
-import type { HashWorker } from './hash-worker.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { UploadHashes } from './upload-hashes.js';
 
@@ -12,8 +11,6 @@ export interface EngineContext {
   readonly events: EventBus;
   readonly uploadLocks: KeyedMutex;
   readonly uploadHashes: UploadHashes;
-  /** Where uploads are hashed, off the main thread. */
-  readonly hashWorker: HashWorker;
   readonly settings: EngineSettings;
 }
 

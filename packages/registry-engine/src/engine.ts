@@ -13,7 +13,6 @@ import type { PageRequest } from './pagination.js';
 import { purgeUploads, type PurgeOptions, type PurgedUpload } from './purge-uploads.js';
 import { Repository } from './repository.js';
 import { UploadHashes } from './upload-hashes.js';
-import { HashWorker } from './hash-worker.js';
 
 /** distribution's limit, and the minimum OCI asks registries to accept. */
 export const defaultMaxManifestSize = 4 * 1024 * 1024;
@@ -51,7 +50,6 @@ export class RegistryEngine {
       events: new EventBus(),
       uploadLocks: new KeyedMutex(),
       uploadHashes: new UploadHashes(),
-      hashWorker: new HashWorker(),
       settings: {
         deleteEnabled: options.deleteEnabled ?? false,
         schema1Enabled: options.schema1Enabled ?? false,

@@ -165,21 +165,16 @@ export class RepositoryUploads {
     }
     const hashKey = this.lockKey(id);
     const running =
-      this.engine.uploadHashes.take(hashKey, offset) ??
-      (offset === 0 ? this.engine.hashWorker.start(canonicalAlgorithm) : undefined);
+      this.engine.uploadHashes.take(hashKey, offset) ?? (offset === 0 ? new Digester() : undefined);
     try {
-      // Hashed once written, off the main thread: the batch is not touched again.
       await pipeline(
         asReadable(source),
-        fileWriterStream(
-          writer,
-          running === undefined ? {} : { onWritten: (batch) => running.update(batch) },
-        ),
+        digestTap(running === undefined ? [] : [running]),
+        fileWriterStream(writer),
       );
     } catch (error) {
       // What reached storage stays (the client resumes from the size); the hash cannot.
       this.engine.uploadHashes.forget(hashKey);
-      running?.dispose();
       throw error;
     } finally {
       await writer.close();
@@ -192,9 +187,8 @@ export class RepositoryUploads {
   private async verify(id: string, expected: ParsedDigest, size: number): Promise<string> {
     const hashKey = this.lockKey(id);
     const running = this.engine.uploadHashes.take(hashKey, size);
-    // A failed worker costs a read-back, not the upload.
-    let canonical = await running?.digest().catch(() => undefined);
     this.engine.uploadHashes.forget(hashKey);
+    let canonical = running?.digest();
     let actual = expected.algorithm === canonicalAlgorithm ? canonical : undefined;
     if (canonical === undefined || actual === undefined) {
       // No running hash here (another process received the bytes), or another algorithm.

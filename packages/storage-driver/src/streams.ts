@@ -4,17 +4,6 @@ import type { FileWriter } from './storage-driver.js';
 /** How many bytes `fileWriterStream` gathers into one `write()` by default. */
 export const defaultWriteBatchBytes = 1024 * 1024;
 
-export interface FileWriterStreamOptions {
-  /** Bytes gathered into one write at most; also the backpressure mark. Default 1 MiB. */
-  readonly batchBytes?: number;
-  /**
-   * Called with each batch once it is written, before the next is taken; the
-   * stream never touches the batch again, so its memory may be handed on (to
-   * a worker thread, say). Its promise is awaited: backpressure.
-   */
-  readonly onWritten?: (batch: Buffer) => Promise<void> | void;
-}
-
 /**
  * A Writable over a FileWriter, for `pipeline(source, fileWriterStream(w))`.
  * One write is in flight at a time; the chunks that arrive meanwhile (a
@@ -26,16 +15,12 @@ export interface FileWriterStreamOptions {
  */
 export function fileWriterStream(
   writer: FileWriter,
-  options: FileWriterStreamOptions = {},
+  batchBytes: number = defaultWriteBatchBytes,
 ): Writable {
-  const { batchBytes = defaultWriteBatchBytes, onWritten } = options;
-  const send = (batch: Buffer, callback: (error?: Error | null) => void): void => {
-    writer
-      .write(batch)
-      .then(() => onWritten?.(batch))
-      .then(() => {
-        callback();
-      }, callback);
+  const send = (chunk: Uint8Array, callback: (error?: Error | null) => void): void => {
+    writer.write(chunk).then(() => {
+      callback();
+    }, callback);
   };
   return new Writable({
     highWaterMark: batchBytes,

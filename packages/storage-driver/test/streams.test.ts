@@ -41,35 +41,8 @@ describe('fileWriterStream', () => {
     expect(writer.size).to.equal(7);
   });
 
-  it('hands each written batch to onWritten, and waits for it before the next', async () => {
-    const written: Buffer[] = [];
-    const seen: string[] = [];
-    const stream = fileWriterStream(slowWriter(written), {
-      onWritten: async (batch) => {
-        seen.push(`${String(batch)} after ${String(written.length)} writes`);
-        await new Promise((resolve) => setImmediate(resolve));
-      },
-    });
-    stream.write(Buffer.from('ab'));
-    stream.end(Buffer.from('cd'));
-    await once(stream, 'finish');
-    expect(seen).to.deep.equal(['ab after 1 writes', 'cd after 2 writes']);
-  });
-
-  it('fails the pipeline when onWritten fails', async () => {
-    const stream = fileWriterStream(slowWriter([]), {
-      onWritten: () => Promise.reject(new Error('hashing failed')),
-    });
-    try {
-      await pipeline(Readable.from([Buffer.from('ab')]), stream);
-      expect.fail('pipeline should fail');
-    } catch (error) {
-      expect((error as Error).message).to.equal('hashing failed');
-    }
-  });
-
   it('pushes back on the source once batchBytes are waiting', () => {
-    const stream = fileWriterStream(slowWriter([]), { batchBytes: 8 });
+    const stream = fileWriterStream(slowWriter([]), 8);
     expect(stream.write(Buffer.alloc(4))).to.equal(true);
     expect(stream.write(Buffer.alloc(4))).to.equal(false);
     stream.destroy();
