@@ -12,6 +12,7 @@ import {
 } from '@lading/config';
 import { libtrustKeyId } from '@lading/token-auth';
 import { generateSigningKey, type SigningAlgorithm } from './keys.js';
+import { limitHeapGrowth } from './heap-tuning.js';
 import { createLogger } from './logging.js';
 import { addProjectCommands } from './cli-projects.js';
 import {
@@ -84,6 +85,8 @@ async function serve(argument: string | undefined): Promise<void> {
       'generated a token signing key and certificate',
     );
   }
+  const heapGrowingPercent = limitHeapGrowth();
+  if (heapGrowingPercent !== undefined) logger.debug({ heapGrowingPercent }, 'heap growth limited');
   // Loaded here, not at the top: the model commands need none of the server.
   const { startRegistry } = await import('./server.js');
   const running = await startRegistry(config, {

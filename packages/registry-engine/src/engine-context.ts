@@ -2,6 +2,7 @@ import type { StorageDriver } from '@lading/storage-driver';
 import type { BlobStore } from './blob-store.js';
 import type { EventBus } from './events.js';
 import type { KeyedMutex } from './keyed-mutex.js';
+import type { TagPresence } from './tag-presence.js';
 import type { UploadHashes } from './upload-hashes.js';
 
 /** What every repository-scoped part of the engine shares. */
@@ -11,6 +12,7 @@ export interface EngineContext {
   readonly events: EventBus;
   readonly uploadLocks: KeyedMutex;
   readonly uploadHashes: UploadHashes;
+  readonly tagPresence: TagPresence;
   readonly settings: EngineSettings;
 }
 

@@ -12,6 +12,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import type { PageRequest } from './pagination.js';
 import { purgeUploads, type PurgeOptions, type PurgedUpload } from './purge-uploads.js';
 import { Repository } from './repository.js';
+import { TagPresence } from './tag-presence.js';
 import { UploadHashes } from './upload-hashes.js';
 
 /** distribution's limit, and the minimum OCI asks registries to accept. */
@@ -50,6 +51,7 @@ export class RegistryEngine {
       events: new EventBus(),
       uploadLocks: new KeyedMutex(),
       uploadHashes: new UploadHashes(),
+      tagPresence: new TagPresence(),
       settings: {
         deleteEnabled: options.deleteEnabled ?? false,
         schema1Enabled: options.schema1Enabled ?? false,

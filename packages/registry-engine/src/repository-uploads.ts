@@ -57,7 +57,10 @@ export class RepositoryUploads {
     readonly repository: string,
   ) {}
 
-  /** Starts an upload: records when, and opens (then parks) its storage writer. */
+  /**
+   * Starts an upload: records when, and creates its (empty) data file, so
+   * that each later request finds it at the first try.
+   */
   async start(): Promise<UploadStatus> {
     const id = randomUUID();
     const startedAt = new Date();
@@ -110,13 +113,11 @@ export class RepositoryUploads {
     const expected = parseDigest(digest);
     return this.engine.uploadLocks.run(this.lockKey(id), async () => {
       await this.startedAt(id);
-      if (options.finalChunk !== undefined) {
-        const writer = await this.openWriter(id);
-        const { size } = writer;
-        await writer.close();
-        await this.appendUnlocked(id, size, options.finalChunk);
-      }
+      // One writer takes the last chunk, if any, and commits: no reopening in between.
       const writer = await this.openWriter(id);
+      if (options.finalChunk !== undefined) {
+        await this.receive(id, writer, writer.size, options.finalChunk, { closeAfter: false });
+      }
       const { size } = writer;
       await writer.commit();
       const canonical = await this.verify(id, expected, size);
@@ -163,6 +164,20 @@ export class RepositoryUploads {
       await writer.close();
       throw new UploadOffsetMismatchError(id, offset, writer.size);
     }
+    return this.receive(id, writer, offset, source, { closeAfter: true });
+  }
+
+  /**
+   * Streams `source` into `writer` (at `offset`, its size), feeding the running
+   * hash. The writer is closed on failure, and afterwards if `closeAfter`.
+   */
+  private async receive(
+    id: string,
+    writer: FileWriter,
+    offset: number,
+    source: UploadSource,
+    { closeAfter }: { closeAfter: boolean },
+  ): Promise<number> {
     const hashKey = this.lockKey(id);
     const running =
       this.engine.uploadHashes.take(hashKey, offset) ?? (offset === 0 ? new Digester() : undefined);
@@ -175,10 +190,10 @@ export class RepositoryUploads {
     } catch (error) {
       // What reached storage stays (the client resumes from the size); the hash cannot.
       this.engine.uploadHashes.forget(hashKey);
-      throw error;
-    } finally {
       await writer.close();
+      throw error;
     }
+    if (closeAfter) await writer.close();
     if (running !== undefined) this.engine.uploadHashes.keep(hashKey, running);
     return writer.size;
   }

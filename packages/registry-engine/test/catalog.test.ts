@@ -1,5 +1,10 @@
+import { createInMemoryDriver } from '@lading/storage-driver-inmemory';
 import { expect } from 'chai';
-import { PaginationNumberInvalidError, compareRepositoryNames } from '../src/index.js';
+import {
+  PaginationNumberInvalidError,
+  compareRepositoryNames,
+  createRegistryEngine,
+} from '../src/index.js';
 import { describeOnDrivers, pushImage, rejectionOf } from './support.js';
 
 const names = [
@@ -78,6 +83,42 @@ describeOnDrivers('catalog', (harness) => {
   it('refuses a bad page size', async () => {
     expect(await rejectionOf(harness().engine.catalog({ n: -5 }))).to.be.instanceOf(
       PaginationNumberInvalidError,
+    );
+  });
+});
+
+describe('catalog listings', () => {
+  /** An in-memory driver whose listings take a while, counted, and fail for `failing`. */
+  function slowListings(failing: string) {
+    const driver = createInMemoryDriver();
+    const stats = { inFlight: 0, peak: 0 };
+    const list = driver.list.bind(driver);
+    driver.list = async (path: string) => {
+      stats.inFlight += 1;
+      stats.peak = Math.max(stats.peak, stats.inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        if (path.endsWith(failing)) throw new Error(`cannot list ${path}`);
+        return await list(path);
+      } finally {
+        stats.inFlight -= 1;
+      }
+    };
+    return { driver, stats };
+  }
+
+  it('lists sibling directories ahead of the walk, and ignores those it did not need', async () => {
+    const { driver, stats } = slowListings('/repo-39');
+    const engine = createRegistryEngine({ driver });
+    const names = Array.from({ length: 40 }, (_, i) => `team/repo-${String(i).padStart(2, '0')}`);
+    for (const name of names) await pushImage(engine.repository(name));
+    stats.peak = 0;
+    const page = await engine.catalog({ n: 30 });
+    expect(page).to.deep.equal({ repositories: names.slice(0, 30), truncated: true });
+    expect(stats.peak).to.be.within(2, 40);
+    // The listing that fails is needed now: the walk fails with it.
+    expect((await rejectionOf(engine.catalog({ n: 30, last: names[29] }))).message).to.contain(
+      'cannot list',
     );
   });
 });

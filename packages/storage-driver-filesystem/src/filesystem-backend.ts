@@ -13,6 +13,7 @@ import {
 import type { LimitFunction } from 'p-limit';
 import { errorCode, isMissing, type FileHandle, type FileSystem } from './file-system.js';
 import { FilesystemWriter } from './filesystem-writer.js';
+import { ListingCache } from './listing-cache.js';
 import { LocalPaths, stagingPath, temporaryPath } from './local-paths.js';
 import { ReadBudget } from './read-budget.js';
 
@@ -32,6 +33,7 @@ export class FilesystemBackend implements StorageBackend {
   readonly name = 'filesystem';
   readonly #paths: LocalPaths;
   readonly #readBudget = new ReadBudget();
+  readonly #listings: ListingCache;
 
   constructor(
     root: string,
@@ -39,6 +41,7 @@ export class FilesystemBackend implements StorageBackend {
     private readonly limit: LimitFunction,
   ) {
     this.#paths = new LocalPaths(root);
+    this.#listings = new ListingCache(fs, (operation) => this.io(operation));
   }
 
   /** Runs one file operation within the concurrency bound. Never nest calls. */
@@ -136,7 +139,7 @@ export class FilesystemBackend implements StorageBackend {
   async list(path: string): Promise<string[]> {
     let names: string[];
     try {
-      names = await this.io(() => this.fs.readdir(this.#paths.local(path)));
+      names = [...(await this.#listings.readdir(this.#paths.local(path)))];
     } catch (error) {
       if (path === '/' && isMissing(error)) return [];
       throw notFound(error, path);

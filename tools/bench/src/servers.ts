@@ -106,6 +106,14 @@ interface Started {
   stopProcess: () => Promise<void>;
 }
 
+/**
+ * Extra Node options for the Lading server, from `LADING_BENCH_NODE_ARGS`
+ * (space-separated): `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+ */
+function ladingNodeArguments(): string[] {
+  return (process.env.LADING_BENCH_NODE_ARGS ?? '').split(' ').filter((part) => part !== '');
+}
+
 async function startLading(cli: string, directory: string): Promise<Started> {
   const rootDirectory = join(directory, 'data');
   await mkdir(rootDirectory);
@@ -113,9 +121,12 @@ async function startLading(cli: string, directory: string): Promise<Started> {
     const port = await freeLoopbackPort();
     const configFile = join(directory, 'config.yml');
     await writeFile(configFile, ladingConfigYaml(rootDirectory, port));
-    const child = await startServerProcess('lading', process.execPath, [cli, 'serve', configFile], {
-      cwd: directory,
-    });
+    const child = await startServerProcess(
+      'lading',
+      process.execPath,
+      [...ladingNodeArguments(), cli, 'serve', configFile],
+      { cwd: directory },
+    );
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitUntilReady(`${url}/v2/`, child.child, readyTimeoutMs);
