@@ -8,7 +8,7 @@ import {
 import type { StorageDriver } from '@lading/storage-driver';
 import { allowAll, type AccessController } from '@lading/token-auth';
 import type { Notifier } from '@lading/notifications';
-import { createProjectsApi, createProjectsAuthorizer, type ProjectsModel } from '@lading/projects';
+import type { ProjectsModel } from '@lading/projects';
 import type { Express, Router } from 'express';
 import type { Logger } from 'pino';
 import { createHtpasswdController } from './auth/htpasswd.js';
@@ -19,7 +19,6 @@ import { RegistryMetrics } from './metrics.js';
 import { uploadSecret } from './secret.js';
 import { storageDrivers } from './storage.js';
 import { registerNotificationMetrics, startNotifications } from './notifications.js';
-import { engineRepositories, openProjects } from './projects.js';
 import { tokenAccessController, tokenRouter } from './token-service.js';
 
 /** Everything a running registry is made of, built from its config. */
@@ -94,8 +93,11 @@ export async function composeRegistry(
     },
   });
   const health = new StorageHealth(driver, config.health.storagedriver, logger);
+  // Imported only when configured: the package and its database layer weigh 10 MiB.
   const projects =
-    config.lading.projects === undefined ? undefined : await openProjects(config.lading.projects);
+    config.lading.projects === undefined
+      ? undefined
+      : await (await import('./projects.js')).openProjects(config.lading.projects);
   const app = createHttpApp({
     router,
     routes: await serviceRoutes(config, engine, projects, logger),
@@ -130,18 +132,26 @@ async function serviceRoutes(
 ): Promise<{ path: string; router: Router }[]> {
   const routes: { path: string; router: Router }[] = [];
   const { tokenservice } = config.lading;
-  const authorizer = projects === undefined ? undefined : createProjectsAuthorizer(projects);
+  const wiring =
+    projects === undefined
+      ? undefined
+      : {
+          model: projects,
+          library: await import('@lading/projects'),
+          adapters: await import('./projects.js'),
+        };
+  const authorizer = wiring?.library.createProjectsAuthorizer(wiring.model);
   if (tokenservice !== undefined) {
     routes.push({ path: tokenservice.path, router: await tokenRouter(tokenservice, authorizer) });
   }
-  if (projects !== undefined && config.lading.projects !== undefined) {
+  if (wiring !== undefined && config.lading.projects !== undefined) {
     const registryHost =
       config.http.host === undefined ? undefined : new URL(config.http.host).host;
     routes.push({
       path: config.lading.projects.apipath,
-      router: createProjectsApi({
-        model: projects,
-        repositories: engineRepositories(engine, config.storage.delete.enabled),
+      router: wiring.library.createProjectsApi({
+        model: wiring.model,
+        repositories: wiring.adapters.engineRepositories(engine, config.storage.delete.enabled),
         ...(registryHost === undefined ? {} : { registryHost }),
         onServerError: (error) => {
           logger.error({ err: error }, 'projects API request failed');

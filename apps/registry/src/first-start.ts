@@ -1,6 +1,6 @@
 import { access, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomPassword, type ProjectsModel } from '@lading/projects';
+import type { ProjectsModel } from '@lading/projects';
 import { generateSigningKey } from './keys.js';
 
 /** Makes `token.key` and `token.pem` in `directory` unless the key is there. True when it made them. */
@@ -36,6 +36,7 @@ export async function ensureInitialAdmin(
   passwordFile: string,
 ): Promise<InitialAdmin | undefined> {
   if ((await model.users.list()).length > 0) return undefined;
+  const { randomPassword } = await import('@lading/projects');
   const password = randomPassword();
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: 'wx' }).catch(
     (error: unknown) => {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { heapGrowthVariable, limitHeapGrowth } from '../src/heap-tuning.js';
 
 describe('limitHeapGrowth', () => {
-  it('limits the growth to 100% by default, or to what the variable says', () => {
-    expect(limitHeapGrowth({}, [])).to.equal(100);
+  it('limits the growth to 150% by default, or to what the variable says', () => {
+    expect(limitHeapGrowth({}, [])).to.equal(150);
     expect(limitHeapGrowth({ [heapGrowthVariable]: '150' }, [])).to.equal(150);
   });
 

@@ -29,6 +29,8 @@ export async function probedPage<T>(
   request: PageRequest,
   limit: number,
   probe: (entry: string) => Promise<T | undefined>,
+  /** What is known of an entry without storage; `probe` runs only where this gives nothing. */
+  known: (entry: string) => T | undefined = () => undefined,
 ): Promise<{ entries: { name: string; found: T }[]; truncated: boolean }> {
   assertPageSize(request.n);
   const { last } = request;
@@ -39,7 +41,12 @@ export async function probedPage<T>(
   while (good.length <= n && next < after.length) {
     const batch = after.slice(next, next + n + 1 - good.length);
     next += batch.length;
-    const results = await mapLimit(batch, limit, probe);
+    const results: (T | undefined)[] = batch.map(known);
+    const unknown = batch.flatMap((entry, index) =>
+      results[index] === undefined ? [{ entry, index }] : [],
+    );
+    const probed = await mapLimit(unknown, limit, ({ entry }) => probe(entry));
+    unknown.forEach(({ index }, position) => (results[index] = probed[position]));
     batch.forEach((name, index) => {
       const found = results[index];
       if (found !== undefined) good.push({ name, found });

@@ -122,12 +122,12 @@ export class RepositoryTags {
       request,
       this.engine.settings.concurrency,
       async (tag) => {
-        if (tagPresence.has(this.repository, tag)) return true;
         if (!(await exists(this.engine.driver, tagCurrentLinkPath(this.repository, tag))))
           return undefined;
         tagPresence.confirm(this.repository, tag);
         return true;
       },
+      (tag) => (tagPresence.has(this.repository, tag) ? true : undefined),
     );
     return { tags: page.entries.map((entry) => entry.name), truncated: page.truncated };
   }

@@ -137,14 +137,19 @@ export class FilesystemBackend implements StorageBackend {
   }
 
   async list(path: string): Promise<string[]> {
-    let names: string[];
     try {
-      names = [...(await this.#listings.readdir(this.#paths.local(path)))];
+      // Sorted here, so the driver's sort of a reused listing finds it in order at once.
+      const children = await this.#listings.readdir(this.#paths.local(path), (names) =>
+        names
+          .filter(isValidPathComponent)
+          .map((name) => joinPath(path, name))
+          .sort(),
+      );
+      return [...children];
     } catch (error) {
       if (path === '/' && isMissing(error)) return [];
       throw notFound(error, path);
     }
-    return names.filter(isValidPathComponent).map((name) => joinPath(path, name));
   }
 
   async move(source: string, destination: string): Promise<void> {

@@ -50,19 +50,27 @@ export class ListingCache {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The names in `directory` (a local path), unsorted, as `readdir` gives them. */
-  async readdir(directory: string): Promise<readonly string[]> {
+  /**
+   * The names in `directory` (a local path), through `prepare` (which may
+   * filter, map and sort them): what is kept is its result, so a reused
+   * listing costs no preparing either. Callers must not change the array.
+   */
+  async readdir(
+    directory: string,
+    prepare: (names: string[]) => string[] = (names) => names,
+  ): Promise<readonly string[]> {
     const entry = this.#entries.get(directory);
     if (entry === undefined) {
       const names = await this.io(() => this.fs.readdir(directory));
       if (names.length >= this.#minEntries) this.#entries.set(directory, {});
-      return names;
+      return prepare(names);
     }
     const statStartedNs = BigInt(this.#now()) * 1_000_000n;
     const { mtimeNs } = await this.io(() => this.fs.stat(directory, { bigint: true }));
     if (entry.names !== undefined && entry.mtimeNs === mtimeNs) return entry.names;
-    const names = await this.io(() => this.fs.readdir(directory));
-    if (names.length < this.#minEntries) this.#entries.delete(directory);
+    const read = await this.io(() => this.fs.readdir(directory));
+    const names = prepare(read);
+    if (read.length < this.#minEntries) this.#entries.delete(directory);
     else if (statStartedNs - mtimeNs >= this.racyMarginNs(mtimeNs)) {
       this.#entries.set(directory, { mtimeNs, names });
     } else this.#entries.set(directory, {});
