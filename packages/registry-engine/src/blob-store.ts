@@ -18,8 +18,8 @@ export class BlobStore {
   /**
    * Small blobs read whole (manifests, image configs), by digest. Content
    * addressing makes them immutable, so a hit is always right; what a
-   * repository holds is still read from its links every time. Spares a file
-   * read on every manifest GET: 2,000 → 4,000 requests a second.
+   * repository holds is still read from its links every time. Spares one of
+   * the three file reads of a manifest GET by tag.
    */
   readonly #contents = new LRUCache<string, Buffer>({
     maxSize: 16 * 1024 * 1024,
