@@ -26,6 +26,21 @@ describeOnDrivers('uploads', (harness) => {
     expect(upload.startedAt.toISOString().slice(0, 19)).to.equal(stamp.slice(0, 19));
   });
 
+  it('take an upload whose data file is not there yet, as distribution starts one', async () => {
+    const { driver } = harness();
+    const uploads = harness().repository().uploads;
+    const upload = await uploads.start();
+    // What distribution's POST leaves: the start time, and no data until the first chunk.
+    const startedAtPath = layout.uploadStartedAtPath('library/app', upload.id);
+    const stamp = await driver.getContent(startedAtPath);
+    await driver.delete(layout.uploadPath('library/app', upload.id));
+    await driver.putContent(startedAtPath, stamp);
+    const content = Buffer.from('first bytes');
+    expect((await uploads.append(upload.id, 0, content)).size).to.equal(content.length);
+    const blob = await uploads.complete(upload.id, digestOf(content));
+    expect(blob.size).to.equal(content.length);
+  });
+
   it('take chunks in order and report their progress', async () => {
     const uploads = harness().repository().uploads;
     const { id } = await uploads.start();

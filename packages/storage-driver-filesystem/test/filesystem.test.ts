@@ -223,6 +223,20 @@ describe('filesystem driver', () => {
       expect(await readFile(join(root, 'big'))).to.deep.equal(Buffer.alloc(chunk.length * 3, 1));
     });
 
+    it('closes without waiting for a background flush, and resumes where it stopped', async () => {
+      const writer = await driver.writer('/big');
+      await writer.write(Buffer.alloc(backgroundFlushBytes, 2));
+      expect(fileSystem.dataSyncs).to.equal(1);
+      await writer.close(); // the flush may still be running: the handle closes after it
+      const resumed = await driver.writer('/big', true);
+      expect(resumed.size).to.equal(backgroundFlushBytes);
+      await resumed.write(Buffer.from('end'));
+      await resumed.commit();
+      const content = await readFile(join(root, 'big'));
+      expect(content.length).to.equal(backgroundFlushBytes + 3);
+      expect(content.subarray(-3).toString()).to.equal('end');
+    });
+
     it('refuses to commit after a failed background flush', async () => {
       const writer = await driver.writer('/big');
       fileSystem.failNext('handle.datasync', 'EIO');
