@@ -92,15 +92,30 @@ async function walkRepositories(
     if (name !== '' && children.includes('_manifests') && !found(name)) return false;
     const paths = children
       .filter((child) => !child.startsWith('_'))
-      .map((child) => (name === '' ? child : `${name}/${child}`))
-      .filter((path) => !skip(path));
-    for (const [index, path] of paths.entries()) {
+      .map((child) => (name === '' ? child : `${name}/${child}`));
+    for (let index = firstNotSkipped(paths, skip); index < paths.length; index += 1) {
       listings.prefetch(paths.slice(index + 1, index + 1 + prefetchDepth));
-      if (!(await visit(path))) return false;
+      if (!(await visit(paths[index] ?? ''))) return false;
     }
     return true;
   };
   await visit(root);
+}
+
+/**
+ * The index of the first of the sorted sibling `paths` not to skip. Skipped
+ * subtrees lie wholly before `last`, so they come first among siblings: a
+ * binary search finds the end of them, where testing every sibling made a
+ * page deep into 2,000 repositories cost 2 ms more than the first.
+ */
+function firstNotSkipped(paths: readonly string[], skip: (path: string) => boolean): number {
+  let [low, high] = [0, paths.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (skip(paths[middle] ?? '')) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
