@@ -3,7 +3,7 @@ import { isStorageError } from '@lading/storage-driver';
 import type { EngineContext } from './engine-context.js';
 import { ManifestUnknownError, NameUnknownError } from './errors.js';
 import { exists, readLink, writeLink } from './links.js';
-import { probedPage, type PageRequest } from './pagination.js';
+import { assertPageSize, probedPage, type PageRequest } from './pagination.js';
 import { manifestsPath, tagCurrentLinkPath, tagIndexLinkPath, tagPath, tagsPath } from './paths.js';
 import { mapLimit } from './concurrency.js';
 import { TagDescriber, type TagDetails, type TagDetailsPage } from './tag-details.js';
@@ -116,9 +116,20 @@ export class RepositoryTags {
    * `list` shows a tag's directory, not its link (docs/engine.md).
    */
   async list(request: PageRequest = {}): Promise<TagPage> {
+    assertPageSize(request.n);
     const { tagPresence } = this.engine;
+    const listed = await this.listed();
+    const known = tagPresence.checker(this.repository);
+    // The usual case, every tag of the page (and the one past it) known: no storage, no probes.
+    const { last, n } = request;
+    const after = last === undefined ? listed : listed.filter((tag) => tag > last);
+    const window = n === undefined ? after : after.slice(0, n + 1);
+    if (window.every(known)) {
+      const size = n ?? window.length;
+      return { tags: window.slice(0, size), truncated: window.length > size };
+    }
     const page = await probedPage(
-      await this.listed(),
+      listed,
       request,
       this.engine.settings.concurrency,
       async (tag) => {
@@ -127,7 +138,7 @@ export class RepositoryTags {
         tagPresence.confirm(this.repository, tag);
         return true;
       },
-      (tag) => (tagPresence.has(this.repository, tag) ? true : undefined),
+      (tag) => (known(tag) ? true : undefined),
     );
     return { tags: page.entries.map((entry) => entry.name), truncated: page.truncated };
   }

@@ -52,13 +52,33 @@ describe('tag listings and TagPresence', () => {
     expect((await fresh.tags.list()).tags).to.deep.equal(['a']);
   });
 
-  it('forget entries after their time to live', async () => {
-    const presence = new TagPresence(10, 20);
+  it('forget entries after their time to live', () => {
+    const clock = { now: 1_000 };
+    const presence = new TagPresence(10, 20, () => clock.now);
     presence.confirm('library/app', 'v1');
     expect(presence.has('library/app', 'v1')).to.equal(true);
     expect(presence.has('library/app', 'v2')).to.equal(false);
     expect(presence.has('library/ap', 'pv1')).to.equal(false);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    clock.now += 20;
     expect(presence.has('library/app', 'v1')).to.equal(false);
+    presence.confirm('library/app', 'v1'); // seen again: known again
+    expect(presence.checker('library/app')('v1')).to.equal(true);
+  });
+
+  it('drop the repositories known longest once past maxEntries', () => {
+    const presence = new TagPresence(3);
+    presence.confirm('a', 'v1');
+    presence.confirm('a', 'v2');
+    presence.confirm('b', 'v1');
+    presence.confirm('b', 'v1'); // the same tag again counts once
+    expect(presence.has('a', 'v1')).to.equal(true);
+    presence.confirm('c', 'v1');
+    expect([presence.has('a', 'v1'), presence.has('a', 'v2')]).to.deep.equal([false, false]);
+    expect([presence.has('b', 'v1'), presence.has('c', 'v1')]).to.deep.equal([true, true]);
+    presence.forget('b', 'v1');
+    presence.forget('b', 'v1');
+    presence.confirm('d', 'v1');
+    presence.confirm('d', 'v2');
+    expect(presence.has('c', 'v1')).to.equal(true);
   });
 });
