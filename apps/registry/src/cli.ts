@@ -195,7 +195,7 @@ async function generateKeys(options: {
  * without: loading them brings in the projects package and its database
  * layer, 10 MiB of memory a registry without `lading.projects` never uses.
  */
-export async function withProjectCommands(program: Command): Promise<Command> {
+async function withProjectCommands(program: Command): Promise<Command> {
   const { addProjectCommands } = await import('./cli-projects.js');
   addProjectCommands(program);
   return program;

@@ -14,6 +14,14 @@ export function assertPageSize(n: number | undefined): void {
     throw new PaginationNumberInvalidError(n);
 }
 
+/** The sorted `entries` after `last` (exclusive), all of them without one. */
+export function entriesAfter(
+  entries: readonly string[],
+  last: string | undefined,
+): readonly string[] {
+  return last === undefined ? entries : entries.filter((entry) => entry > last);
+}
+
 /**
  * The page after `last` of the sorted `entries` for which `probe` finds
  * something, each with what it found, and whether more such entries follow.
@@ -33,8 +41,7 @@ export async function probedPage<T>(
   known: (entry: string) => T | undefined = () => undefined,
 ): Promise<{ entries: { name: string; found: T }[]; truncated: boolean }> {
   assertPageSize(request.n);
-  const { last } = request;
-  const after = last === undefined ? entries : entries.filter((entry) => entry > last);
+  const after = entriesAfter(entries, request.last);
   const n = request.n ?? after.length;
   const good: { name: string; found: T }[] = [];
   let next = 0;

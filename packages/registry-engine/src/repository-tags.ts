@@ -3,7 +3,7 @@ import { isStorageError } from '@lading/storage-driver';
 import type { EngineContext } from './engine-context.js';
 import { ManifestUnknownError, NameUnknownError } from './errors.js';
 import { exists, readLink, writeLink } from './links.js';
-import { assertPageSize, probedPage, type PageRequest } from './pagination.js';
+import { assertPageSize, entriesAfter, probedPage, type PageRequest } from './pagination.js';
 import { manifestsPath, tagCurrentLinkPath, tagIndexLinkPath, tagPath, tagsPath } from './paths.js';
 import { mapLimit } from './concurrency.js';
 import { TagDescriber, type TagDetails, type TagDetailsPage } from './tag-details.js';
@@ -121,8 +121,8 @@ export class RepositoryTags {
     const listed = await this.listed();
     const known = tagPresence.checker(this.repository);
     // The usual case, every tag of the page (and the one past it) known: no storage, no probes.
-    const { last, n } = request;
-    const after = last === undefined ? listed : listed.filter((tag) => tag > last);
+    const { n } = request;
+    const after = entriesAfter(listed, request.last);
     const window = n === undefined ? after : after.slice(0, n + 1);
     if (window.every(known)) {
       const size = n ?? window.length;

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { FileWriter } from './storage-driver.js';
 
 /** How many bytes `fileWriterStream` gathers into one `write()` by default. */
-export const defaultWriteBatchBytes = 1024 * 1024;
+const defaultWriteBatchBytes = 1024 * 1024;
 
 /**
  * A Writable over a FileWriter, for `pipeline(source, fileWriterStream(w))`.
