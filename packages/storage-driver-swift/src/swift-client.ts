@@ -131,11 +131,6 @@ export class SwiftClient {
     return { status: response.status, headers: response.headers };
   }
 
-  /** The storage URL of the current login (TempURLs are signed over its path). */
-  async storageUrl(): Promise<string> {
-    return (await this.session()).storageUrl;
-  }
-
   #attempt(session: SwiftSession, call: SwiftRequest): Promise<Dispatcher.ResponseData> {
     const url = new URL(`${session.storageUrl}${call.path}`);
     for (const [name, value] of Object.entries(call.query ?? {})) {

@@ -18,8 +18,3 @@ export class SwiftRequestError extends Error {
     });
   }
 }
-
-/** Whether `error` is Swift answering `status`. */
-export function isSwiftStatus(error: unknown, status: number): boolean {
-  return error instanceof SwiftRequestError && error.status === status;
-}
