@@ -47,7 +47,7 @@ export async function createSwiftDriver(
     keys: new ObjectKeys(`${prefix}/files`),
     segmentRoot: prefix === '' ? 'segments' : `${prefix}/segments`,
     chunkSize: options.chunkSize ?? defaultChunkSize,
-    listingLimit: options.listingLimit ?? defaultListingLimit,
+    listing: { limit: options.listingLimit ?? defaultListingLimit },
   };
   await ensureContainer(store);
   const signer =

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { headerValue, type SwiftResponse } from './swift-client.js';
+import { SwiftRequestError } from './swift-errors.js';
 import { containerPath, objectPath, type SwiftStore } from './swift-store.js';
 
 /** What a HEAD tells about an object. */
@@ -132,23 +133,38 @@ export async function* listPages(
 ): AsyncGenerator<ListedEntry[]> {
   let marker: string | undefined;
   for (;;) {
-    const { text } = await store.client.text({
+    const limit = store.listing.limit;
+    const { status, text } = await store.client.text({
       method: 'GET',
       path: containerPath(store),
       query: {
         format: 'json',
         prefix,
-        limit: String(store.listingLimit),
+        limit: String(limit),
         ...(delimiter === undefined ? {} : { delimiter }),
         ...(marker === undefined ? {} : { marker }),
       },
+      accept: [412],
     });
+    if (status === 412) {
+      lowerListingLimit(store, limit, text);
+      continue;
+    }
     const page = text === '' ? [] : (JSON.parse(text) as ListedEntry[]);
     if (page.length > 0) yield page;
-    if (page.length < store.listingLimit) return;
+    if (page.length < limit) return;
     const last = page[page.length - 1];
     marker = last?.name ?? last?.subdir;
   }
+}
+
+/** After a 412 "Maximum limit is N": N from now on (a tenth of what was asked, if unsaid). */
+function lowerListingLimit(store: SwiftStore, asked: number, answer: string): void {
+  const said = Number(/Maximum limit is (\d+)/.exec(answer)?.[1]);
+  const lower =
+    Number.isSafeInteger(said) && said > 0 && said < asked ? said : Math.floor(asked / 10);
+  if (lower < 1) throw new SwiftRequestError('GET', containerPath(store), 412, answer);
+  store.listing.limit = Math.min(store.listing.limit, lower);
 }
 
 /** Every object below `prefix`, in name order. */

@@ -11,8 +11,11 @@ export interface SwiftStore {
   readonly segmentRoot: string;
   /** Segment size of writers. */
   readonly chunkSize: number;
-  /** Entries asked for per listing request. */
-  readonly listingLimit: number;
+  /**
+   * Entries asked for per listing request: Swift's default cap at first, lowered for good
+   * when the cluster answers that its cap is lower.
+   */
+  readonly listing: { limit: number };
 }
 
 /** The request path of the container. */

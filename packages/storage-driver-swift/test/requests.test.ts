@@ -168,6 +168,30 @@ describe('swift driver requests: logins, retries, start-up, TempURLs', function 
     expect((wrong as Error).message).to.not.contain('not-the-key');
   });
 
+  it('lowers its listing page size to the cluster’s cap when Swift says it is lower', async () => {
+    const driver = await createSwiftDriver(optionsVia(proxy.endpoint));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, index) =>
+        driver.putContent(`/paged/${String(index).padStart(2, '0')}`, Buffer.from('x')),
+      ),
+    );
+    const before = proxy.requests.length;
+    proxy.intercept((method, url) => {
+      const limit = Number(new URL(url, 'http://swift').searchParams.get('limit') ?? '0');
+      return method === 'GET' && limit > 10
+        ? { status: 412, body: 'Maximum limit is 10' }
+        : undefined;
+    });
+    const listed = await driver.list('/paged');
+    expect(listed).to.have.length(25);
+    expect(listed[24]).to.equal('/paged/24');
+    const limits = proxy.requests
+      .slice(before)
+      .map((request) => new URL(request.url, 'http://swift').searchParams.get('limit'));
+    // Once told, it asks for 10 at a time: pages of 10, 10, 5.
+    expect(limits).to.deep.equal(['10000', '10', '10', '10']);
+  });
+
   it('creates a missing container at start-up', async () => {
     const name = `created-${randomBytes(4).toString('hex')}`;
     const driver = await createSwiftDriver(optionsVia(proxy.endpoint, { container: name }));
