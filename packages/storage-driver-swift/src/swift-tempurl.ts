@@ -15,7 +15,7 @@ export interface TempUrlSettings {
 /**
  * Signs TempURLs (Swift's tempurl middleware): an HMAC of method, expiry and object path
  * with the account's or container's Temp-URL key, so a client fetches the object straight
- * from Swift. SHA-256, which Swift accepts since 2.17 (SHA-1 is deprecated there).
+ * from Swift. SHA-256: current Swift deprecates SHA-1.
  */
 export class TempUrlSigner {
   constructor(
