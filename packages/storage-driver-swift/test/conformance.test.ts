@@ -5,14 +5,21 @@ import { swiftTarget } from './support/swift-target.js';
 const target = await swiftTarget();
 const MiB = 1024 * 1024;
 
+// A TempURL key is set on the local all-in-one only: on a real cluster it would take one of
+// the account's two key slots.
+const local = target.local !== undefined;
+
 describeStorageDriver(
-  `swift, 1 MiB segments, pages of 100, TempURLs (${target.description})`,
+  `swift, 1 MiB segments, pages of 100${local ? ', TempURLs' : ''} (${target.description})`,
   () =>
     createSwiftDriver({
-      ...target.driverOptions({ chunkSize: MiB, secretKey: 'lading-conformance-key' }),
+      ...target.driverOptions({
+        chunkSize: MiB,
+        ...(local ? { secretKey: 'lading-conformance-key' } : {}),
+      }),
       listingLimit: 100,
     }),
-  { expectRedirects: true, readMayMissDuringOverwrite: true },
+  { expectRedirects: local, readMayMissDuringOverwrite: true },
 );
 
 describeStorageDriver(
