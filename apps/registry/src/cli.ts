@@ -149,9 +149,10 @@ async function check(argument: string | undefined): Promise<void> {
       expected: 'a config file argument or REGISTRY_CONFIGURATION_PATH',
     });
   const { config, warnings } = await loadConfig(path, { env: process.env });
-  // The driver's own parameters are its business: building it checks them, offline.
+  // The driver's own parameters are its business: building it offline checks them, and
+  // contacts no store (swift would log in, create its container and set its TempURL key).
   const { name, parameters } = config.storage.driver;
-  await storageDrivers({}).create(name, parameters);
+  await storageDrivers({}, { offline: true }).create(name, parameters);
   for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
   process.stdout.write(`${path}: valid\n`);
 }

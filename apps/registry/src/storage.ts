@@ -18,9 +18,13 @@ import {
  * them. Built explicitly here, the composition root; each driver is wrapped
  * with `options` (the metrics hook). The cloud drivers are imported only when
  * configured: their SDKs take some 35 MiB of memory a filesystem registry
- * would otherwise carry for nothing (docs/performance.md).
+ * would otherwise carry for nothing (docs/performance.md). `offline` builds drivers
+ * that contact no store, for `lading config check`.
  */
-export function storageDrivers(options: BaseDriverOptions): StorageDriverRegistry {
+export function storageDrivers(
+  options: BaseDriverOptions,
+  { offline = false }: { offline?: boolean } = {},
+): StorageDriverRegistry {
   const s3 = async (parameters: DriverParametersInput): Promise<StorageDriver> => {
     const { createS3Driver, fromParameters } = await import('@lading/storage-driver-s3');
     return createS3Driver({ ...fromParameters(parameters), ...options });
@@ -40,6 +44,10 @@ export function storageDrivers(options: BaseDriverOptions): StorageDriverRegistr
       .register('azure', async (parameters) => {
         const { createAzureDriver, fromParameters } = await import('@lading/storage-driver-azure');
         return createAzureDriver({ ...fromParameters(parameters), ...options });
+      })
+      .register('swift', async (parameters) => {
+        const { createSwiftDriver, fromParameters } = await import('@lading/storage-driver-swift');
+        return createSwiftDriver({ ...fromParameters(parameters), ...options, offline });
       })
   );
 }

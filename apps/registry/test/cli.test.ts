@@ -75,6 +75,25 @@ describe('the lading command', function () {
     expect((await runLading(['config', 'check', path])).stdout).to.contain(`${path}: valid`);
   });
 
+  it('config check contacts no store: a swift config is checked offline', async () => {
+    const path = join(directory, 'swift.yml');
+    // Nothing listens on port 9: a driver that tried to log in would fail.
+    const swift = (chunksize: number) =>
+      `version: 0.1\nstorage:\n  swift:\n    authurl: http://127.0.0.1:9/auth/v1.0\n    username: a:b\n    password: c\n    container: registry\n    secretkey: k\n    chunksize: ${String(chunksize)}\nhttp:\n  addr: 127.0.0.1:0\n`;
+    await writeFile(path, swift(1048576));
+    const checked = await runLading(['config', 'check', path]);
+    expect(checked.stdout, checked.stderr).to.contain(`${path}: valid`);
+    await writeFile(path, swift(1024));
+    const refused = await runLading(['config', 'check', path]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('swift: invalid parameter "chunksize"');
+    // serve, though, logs in at start-up, and says why it cannot.
+    await writeFile(path, swift(1048576));
+    const served = await runLading(['serve', path]);
+    expect(served.code).to.equal(1);
+    expect(served.stderr).to.match(/Swift auth v1 GET http:\/\/127\.0\.0\.1:9\/auth\/v1\.0/);
+  });
+
   it('refuses to start on an invalid config, naming the key, the value and what was expected', async () => {
     const path = join(directory, 'config.yml');
     await writeFile(path, minimal(directory).replace('127.0.0.1:0', 'localhost'));

@@ -25,7 +25,8 @@ const defaultListingLimit = 10_000;
 /**
  * A driver storing in a Swift container, laid out as distribution's swift driver. Logs in,
  * creates the container when missing and, with a `secretKey`, makes sure Swift knows it as a
- * Temp-URL key — so a wrong password or URL fails here, at start-up, not at the first push.
+ * Temp-URL key — so a wrong password or URL fails here, at start-up, not at the first push
+ * (unless `offline`).
  */
 export async function createSwiftDriver(
   options: SwiftDriverOptions & { listingLimit?: number },
@@ -49,7 +50,7 @@ export async function createSwiftDriver(
     chunkSize: options.chunkSize ?? defaultChunkSize,
     listing: { limit: options.listingLimit ?? defaultListingLimit },
   };
-  await ensureContainer(store);
+  if (options.offline !== true) await ensureContainer(store);
   const signer =
     options.secretKey === undefined
       ? undefined
@@ -59,7 +60,7 @@ export async function createSwiftDriver(
           expirySeconds: options.redirectExpirySeconds ?? defaultRedirectExpirySeconds,
           ...(options.accessKey === undefined ? {} : { accessKey: options.accessKey }),
         });
-  if (options.secretKey !== undefined) {
+  if (options.secretKey !== undefined && options.offline !== true) {
     await ensureTempUrlKey(store, options.secretKey, options.tempUrlContainerKey === true);
   }
   return new BaseStorageDriver(new SwiftBackend(store, signer), options);

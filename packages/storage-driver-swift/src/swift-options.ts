@@ -77,4 +77,9 @@ export interface SwiftDriverOptions extends BaseDriverOptions, SwiftAuthOptions 
   requestTimeoutMs?: number;
   /** Lifetime of TempURL redirects. Default 1200 s. */
   redirectExpirySeconds?: number;
+  /**
+   * Build the driver without a word to Swift, for an offline configuration check: no login,
+   * and the container and the TempURL key are neither checked nor set up. Default false.
+   */
+  offline?: boolean;
 }

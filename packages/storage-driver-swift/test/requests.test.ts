@@ -192,6 +192,16 @@ describe('swift driver requests: logins, retries, start-up, TempURLs', function 
     expect(limits).to.deep.equal(['10000', '10', '10', '10']);
   });
 
+  it('contacts nothing when built offline, for a configuration check', async () => {
+    const before = proxy.requests.length;
+    const name = `never-${randomBytes(4).toString('hex')}`;
+    const driver = await createSwiftDriver(
+      optionsVia(proxy.endpoint, { container: name, secretKey: 'unused', offline: true }),
+    );
+    expect(driver.name).to.equal('swift');
+    expect(proxy.requests.length).to.equal(before);
+  });
+
   it('creates a missing container at start-up', async () => {
     const name = `created-${randomBytes(4).toString('hex')}`;
     const driver = await createSwiftDriver(optionsVia(proxy.endpoint, { container: name }));

@@ -83,7 +83,11 @@ export async function startLading(options: LadingOptions = {}): Promise<LadingPr
       reject(new Error(`lading exited with ${String(code)} before listening:\n${stderr}`));
     });
   });
-  const announced = await listening;
+  const announced = await listening.catch(async (error: unknown) => {
+    // It never started: nothing will stop it, so its directory goes now.
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  });
   const url = String(announced.find((entry) => entry.msg === 'listening')?.address);
   const debug: unknown = announced.find((entry) => entry.msg === 'debug server listening')?.address;
   return {
