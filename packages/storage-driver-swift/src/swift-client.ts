@@ -37,7 +37,12 @@ export interface SwiftClientOptions {
   /** Base of the pause between attempts: 1×, 2×, 4×… with jitter, at most 20×. */
   readonly retryDelayMs?: number;
   readonly login?: Login;
+  /** The clock, for tests. */
+  readonly now?: () => number;
 }
+
+/** How long before its expiry a token is renewed. */
+const renewMarginMs = 60_000;
 
 /** Worth another attempt: the store or something in front of it is busy or broken for now. */
 const transientStatuses = new Set([408, 429, 500, 502, 503, 504]);
@@ -62,6 +67,7 @@ export class SwiftClient {
 
   /** The current login, logging in when there is none. */
   session(): Promise<SwiftSession> {
+    if (this.#latest !== undefined && this.#expiresSoon(this.#latest)) this.#forget(this.#latest);
     if (this.#session === undefined) {
       const login = this.#login().then((session) => {
         this.#latest = session;
@@ -145,9 +151,17 @@ export class SwiftClient {
     });
   }
 
+  /** A Keystone token about to expire is renewed before use, not after a refused request. */
+  #expiresSoon(session: SwiftSession): boolean {
+    const expiresAt = session.expiresAt?.getTime();
+    return expiresAt !== undefined && expiresAt - (this.options.now ?? Date.now)() < renewMarginMs;
+  }
+
   /** Drops `stale` unless a newer login replaced it already (another caller's 401). */
   #forget(stale: SwiftSession): void {
-    if (this.#latest === stale) this.#session = undefined;
+    if (this.#latest !== stale) return;
+    this.#latest = undefined;
+    this.#session = undefined;
   }
 
   async #pause(attempt: number): Promise<void> {
