@@ -14,6 +14,11 @@ export {
   type RunningDistribution,
 } from './distribution.js';
 export { sha256Digest } from './digest.js';
+export {
+  startGcsEmulator,
+  type GcsServiceAccount,
+  type RunningGcsEmulator,
+} from './gcs-emulator.js';
 export { freeLoopbackPort } from './free-port.js';
 export { bcryptHtpasswd } from './htpasswd.js';
 export { buildOciImage, type OciImageSpec, type WrittenImage } from './oci-image.js';

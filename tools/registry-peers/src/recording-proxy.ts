@@ -28,6 +28,8 @@ export interface RecordingProxy {
   readonly requests: SeenRequest[];
   /** The next `count` requests fail with `fault` instead of reaching the store. */
   failNext(count: number, fault: Fault): void;
+  /** Drops the faults `failNext` queued that no request has met yet. */
+  clearFaults(): void;
   intercept(interceptor: Interceptor | undefined): void;
   close(): Promise<void>;
 }
@@ -104,6 +106,9 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     requests,
     failNext(count, fault) {
       for (let index = 0; index < count; index++) faults.push(fault);
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     intercept(next) {
       interceptor = next;

@@ -60,6 +60,13 @@ describe('recording proxy', () => {
     ]);
   });
 
+  it('drops queued faults on clearFaults', async () => {
+    proxy.failNext(3, '503');
+    expect((await fetch(`${proxy.endpoint}/d`)).status).to.equal(503);
+    proxy.clearFaults();
+    expect(await (await fetch(`${proxy.endpoint}/e`)).text()).to.equal('GET /e 0');
+  });
+
   it('answers what an interceptor takes, and forwards the rest', async () => {
     proxy.intercept((method) => (method === 'DELETE' ? { status: 204 } : undefined));
     expect((await fetch(`${proxy.endpoint}/gone`, { method: 'DELETE' })).status).to.equal(204);

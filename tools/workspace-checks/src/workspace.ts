@@ -26,10 +26,13 @@ export interface WorkspaceProject {
   manifest: PackageManifest;
 }
 
-/** Every workspace project under `packages/`, `apps/`, `tools/` and `examples/`. */
+/**
+ * Every workspace project under `packages/`, `apps/`, `tools/`, `tools/emulators/` and
+ * `examples/`: the root package.json's workspace globs.
+ */
 export async function workspaceProjects(): Promise<WorkspaceProject[]> {
   const projects: WorkspaceProject[] = [];
-  for (const group of ['packages', 'apps', 'tools', 'examples']) {
+  for (const group of ['packages', 'apps', 'tools', 'tools/emulators', 'examples']) {
     const entries = await readdir(`${repositoryRoot}${group}`, { withFileTypes: true });
     for (const entry of entries.filter((candidate) => candidate.isDirectory())) {
       const directory = `${group}/${entry.name}`;
