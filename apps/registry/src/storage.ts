@@ -45,6 +45,10 @@ export function storageDrivers(
         const { createAzureDriver, fromParameters } = await import('@lading/storage-driver-azure');
         return createAzureDriver({ ...fromParameters(parameters), ...options });
       })
+      .register('gcs', async (parameters) => {
+        const { createGcsDriver, fromParameters } = await import('@lading/storage-driver-gcs');
+        return createGcsDriver({ ...fromParameters(parameters), ...options });
+      })
       .register('swift', async (parameters) => {
         const { createSwiftDriver, fromParameters } = await import('@lading/storage-driver-swift');
         return createSwiftDriver({ ...fromParameters(parameters), ...options, offline });

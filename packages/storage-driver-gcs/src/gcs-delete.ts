@@ -1,0 +1,43 @@
+import { isNotFound } from './gcs-errors.js';
+import { listPages } from './gcs-listing.js';
+import type { GcsStore } from './gcs-store.js';
+
+/** Deletes at once per listing page. */
+const deleteConcurrency = 16;
+
+/** Deletes one object; one already gone is fine. */
+export async function deleteQuietly(store: GcsStore, name: string): Promise<void> {
+  try {
+    await store.regulator.run(() => store.bucket.file(name).delete());
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/**
+ * Deletes every object whose name starts with `prefix`, page by page (a listing goes on
+ * after its last name, deleted or not); returns the names it found.
+ */
+export async function deletePrefix(
+  store: GcsStore,
+  prefix: string,
+  onPage?: (names: readonly string[]) => void,
+): Promise<void> {
+  for await (const page of listPages(store, prefix)) {
+    const names = page.files.map((file) => file.name);
+    onPage?.(names);
+    await runLimited(names, (name) => deleteQuietly(store, name));
+  }
+}
+
+async function runLimited<T>(items: readonly T[], task: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(deleteConcurrency, items.length) }, worker));
+}
