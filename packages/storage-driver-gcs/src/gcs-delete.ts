@@ -1,3 +1,4 @@
+import { mapConcurrently } from '@lading/storage-driver';
 import { isNotFound } from './gcs-errors.js';
 import { listPages } from './gcs-listing.js';
 import type { GcsStore } from './gcs-store.js';
@@ -26,18 +27,6 @@ export async function deletePrefix(
   for await (const page of listPages(store, prefix)) {
     const names = page.files.map((file) => file.name);
     onPage?.(names);
-    await runLimited(names, (name) => deleteQuietly(store, name));
+    await mapConcurrently(names, deleteConcurrency, (name) => deleteQuietly(store, name));
   }
-}
-
-async function runLimited<T>(items: readonly T[], task: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(deleteConcurrency, items.length) }, worker));
 }

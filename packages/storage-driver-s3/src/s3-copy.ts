@@ -4,6 +4,7 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { mapConcurrently, partRanges } from '@lading/storage-driver';
 import { abortUpload } from './s3-listing.js';
 import { maximumPartSize, minimumPartSize } from './s3-options.js';
 import type { S3Store } from './s3-store.js';
@@ -13,38 +14,6 @@ export interface UploadedPart {
   readonly PartNumber: number;
   readonly ETag: string;
   readonly Size: number;
-}
-
-/** An inclusive byte range of a source object. */
-export interface ByteRange {
-  readonly start: number;
-  readonly end: number;
-}
-
-/**
- * Splits `size` bytes into ranges of `chunkSize`, every one at least S3's
- * 5 MiB part minimum — also the last, which may be followed by more parts
- * when a writer appends to copied content — and none above 5 GiB.
- */
-export function copyRanges(size: number, chunkSize: number): ByteRange[] {
-  const lengths: number[] = [];
-  for (let offset = 0; offset < size; offset += chunkSize) {
-    lengths.push(Math.min(chunkSize, size - offset));
-  }
-  const last = lengths.at(-1);
-  if (lengths.length > 1 && last !== undefined && last < minimumPartSize) {
-    lengths.pop();
-    const merged = (lengths.pop() ?? 0) + last;
-    if (merged <= maximumPartSize) lengths.push(merged);
-    else lengths.push(Math.ceil(merged / 2), Math.floor(merged / 2));
-  }
-  const ranges: ByteRange[] = [];
-  let start = 0;
-  for (const length of lengths) {
-    ranges.push({ start, end: start + length - 1 });
-    start += length;
-  }
-  return ranges;
 }
 
 /**
@@ -88,7 +57,10 @@ export async function copyAsParts(
   sourceKey: string,
   size: number,
 ): Promise<UploadedPart[]> {
-  const ranges = copyRanges(size, store.copyChunkSize);
+  const ranges = partRanges(size, store.copyChunkSize, {
+    minimum: minimumPartSize,
+    maximum: maximumPartSize,
+  });
   return mapConcurrently(ranges, store.copyConcurrency, async (range, index) => {
     const result = await store.client.send(
       new UploadPartCopyCommand({
@@ -141,28 +113,4 @@ export function requireETag(etag: string | undefined, partNumber: number): strin
 function copySource(store: S3Store, key: string): string {
   // Storage paths are [A-Za-z0-9._-/] only, but the root directory may hold anything.
   return `${store.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** `map` with at most `limit` calls of `fn` running at once; results in input order. */
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failed) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T, index);
-      } catch (error) {
-        failed = true; // the other workers take no new item
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -3,6 +3,7 @@ import {
   ObjectTree,
   PathNotFoundError,
   isBookkeepingKey,
+  mapConcurrently,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -25,7 +26,7 @@ import {
   deleteSegments,
   deleteStaticLargeObject,
   dynamicSegments,
-  runLimited,
+  deleteConcurrency,
   segmentsOf,
 } from './swift-segments.js';
 import type { SwiftStore } from './swift-store.js';
@@ -120,7 +121,7 @@ export class SwiftBackend implements StorageBackend {
     // Page by page: a listing continues after its last name, deleted or not.
     for await (const page of listPages(this.store, `${name}/`)) {
       isDirectory ||= page.some((entry) => !isBookkeepingKey(String(entry.name)));
-      await runLimited(page, (entry) => this.#deleteListed(entry));
+      await mapConcurrently(page, deleteConcurrency, (entry) => this.#deleteListed(entry));
     }
     if (isDirectory) return;
     const head = await headObject(this.store, name);

@@ -1,3 +1,4 @@
+import { mapConcurrently } from '@lading/storage-driver';
 import { randomBytes } from 'node:crypto';
 import { bodyText } from './swift-client.js';
 import { SwiftRequestError } from './swift-errors.js';
@@ -19,7 +20,7 @@ export interface Segment {
 }
 
 /** How many deletes run at once when a directory or a writer's segments go. */
-const deleteConcurrency = 8;
+export const deleteConcurrency = 8;
 
 /**
  * A fresh place for one writer's segments: `<segmentRoot>/<3 hex>/<37 hex>`, random as
@@ -142,23 +143,7 @@ export async function deleteSegmentsUnder(
 
 /** Deletes objects, a few at a time; one already gone is fine. */
 export async function deleteNames(store: SwiftStore, names: readonly string[]): Promise<void> {
-  await runLimited(names, (name) => deleteObject(store, name));
-}
-
-/** `task` for every item, a few at a time; rejects with the first failure. */
-export async function runLimited<T>(
-  items: readonly T[],
-  task: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(deleteConcurrency, items.length) }, worker));
+  await mapConcurrently(names, deleteConcurrency, (name) => deleteObject(store, name));
 }
 
 /**

@@ -41,3 +41,6 @@ export type { PartSender } from './part-uploader.js';
 export { ObjectKeys, isBookkeepingKey } from './object-keys.js';
 export { ObjectTree } from './object-tree.js';
 export type { ObjectTreeSource } from './object-tree.js';
+export { partRanges } from './part-ranges.js';
+export type { ByteRange, PartSizeLimits } from './part-ranges.js';
+export { mapConcurrently } from './concurrency.js';
