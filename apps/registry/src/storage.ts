@@ -17,8 +17,8 @@ import {
  * The storage drivers this server can run on, by the name config.yml gives
  * them. Built explicitly here, the composition root; each driver is wrapped
  * with `options` (the metrics hook). The cloud drivers are imported only when
- * configured: their SDKs take some 35 MiB of memory a filesystem registry
- * would otherwise carry for nothing (docs/performance.md). `offline` builds drivers
+ * configured: each SDK takes 10–25 MiB of memory a filesystem registry would
+ * otherwise carry for nothing (docs/administration.md, "Memory"). `offline` builds drivers
  * that contact no store, for `lading config check`.
  */
 export function storageDrivers(

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,41 @@ describe('the lading command', function () {
     expect(served.stderr).to.match(/Swift auth v1 GET http:\/\/127\.0\.0\.1:9\/auth\/v1\.0/);
   });
 
+  it('config check names what is wrong in a gcs config: chunksize, credentials.client_email', async () => {
+    const path = join(directory, 'gcs.yml');
+    const account: Record<string, string> = {
+      type: 'service_account',
+      project_id: 'registry-project',
+      client_email: 'registry@registry-project.iam.gserviceaccount.com',
+      private_key: generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+    };
+    // Nothing listens on port 9: the check contacts no store.
+    const gcs = (chunksize: number, credentials: Record<string, string>) =>
+      `version: 0.1\nstorage:\n  gcs:\n    bucket: registry\n    endpoint: http://127.0.0.1:9\n    chunksize: ${String(chunksize)}\n    credentials:\n${Object.entries(
+        credentials,
+      )
+        .map(([key, value]) => `      ${key}: ${JSON.stringify(value)}\n`)
+        .join('')}http:\n  addr: 127.0.0.1:0\n`;
+    await writeFile(path, gcs(4 * 262144, account));
+    const checked = await runLading(['config', 'check', path]);
+    expect(checked.stdout, checked.stderr).to.contain(`${path}: valid`);
+    await writeFile(path, gcs(300000, account));
+    const misaligned = await runLading(['config', 'check', path]);
+    expect(misaligned.code).to.equal(1);
+    expect(misaligned.stderr)
+      .to.contain('gcs: invalid parameter "chunksize"')
+      .and.contain('multiple of 262144')
+      .and.contain('300000');
+    const { client_email: _left, ...withoutEmail } = account;
+    await writeFile(path, gcs(4 * 262144, withoutEmail));
+    const incomplete = await runLading(['config', 'check', path]);
+    expect(incomplete.code).to.equal(1);
+    expect(incomplete.stderr).to.contain('gcs: invalid parameter "credentials.client_email"');
+    expect(incomplete.stderr, 'the key stays secret').to.not.contain('PRIVATE KEY');
+  });
+
   it('refuses to start on an invalid config, naming the key, the value and what was expected', async () => {
     const path = join(directory, 'config.yml');
     await writeFile(path, minimal(directory).replace('127.0.0.1:0', 'localhost'));
@@ -110,9 +146,9 @@ describe('the lading command', function () {
     await writeFile(path, 'version: 0.1\nstorage:\n  floppy: {}\nhttp:\n  addr: 127.0.0.1:0\n');
     const result = await runLading(['serve', path]);
     expect(result.code).to.equal(1);
-    expect(result.stderr)
-      .to.contain('unknown storage driver "floppy"')
-      .and.contain('filesystem, inmemory');
+    expect(result.stderr).to.contain('unknown storage driver "floppy"');
+    const known = /\(known: ([^)]*)\)/.exec(result.stderr)?.[1]?.split(', ');
+    expect(known).to.include.members(['azure', 'filesystem', 'gcs', 'inmemory', 's3', 'swift']);
   });
 
   it('applies REGISTRY_* environment overrides to a config file', async () => {

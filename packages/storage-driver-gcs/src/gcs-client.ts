@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { IdempotencyStrategy, Storage, type StorageOptions } from '@google-cloud/storage';
+import { InvalidDriverParameterError } from '@lading/storage-driver';
 import { defaultMaxRetries, type GcsDriverOptions } from './gcs-options.js';
 
 /**
@@ -9,6 +11,7 @@ import { defaultMaxRetries, type GcsDriverOptions } from './gcs-options.js';
  * known offset, composes of fixed sources), so the idempotency strategy is "always".
  */
 export function createStorageClient(options: GcsDriverOptions): Storage {
+  if (options.keyFile !== undefined) checkKeyFile(options.keyFile);
   const settings: StorageOptions = {
     retryOptions: {
       autoRetry: true,
@@ -29,4 +32,29 @@ export function createStorageClient(options: GcsDriverOptions): Storage {
   if (options.endpoint !== undefined) settings.apiEndpoint = options.endpoint;
   if (options.userAgent !== undefined) settings.userAgent = options.userAgent;
   return new Storage(settings);
+}
+
+/**
+ * Reads the key file now, as distribution does, so that a missing or unreadable one stops
+ * start-up (and `lading config check`) instead of surfacing at the first request, or, for
+ * redirects, never: signing would quietly fail and the registry serve every blob itself.
+ */
+function checkKeyFile(path: string): void {
+  let key: unknown;
+  try {
+    key = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InvalidDriverParameterError(
+      'keyfile',
+      `cannot read ${path} as JSON: ${String(error)}`,
+    );
+  }
+  const fields = typeof key === 'object' && key !== null ? (key as Record<string, unknown>) : {};
+  // A service account key has these; an authorized-user or external-account file does not sign.
+  if (typeof fields.client_email !== 'string' || typeof fields.private_key !== 'string') {
+    throw new InvalidDriverParameterError(
+      'keyfile',
+      `${path} is not a service-account key (no client_email and private_key)`,
+    );
+  }
 }

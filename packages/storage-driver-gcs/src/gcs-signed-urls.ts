@@ -19,6 +19,8 @@ export class SignedUrls {
     private readonly bucket: Bucket,
     private readonly expirySeconds: number,
     private readonly now: () => number = Date.now,
+    /** Told of each failure (at most once a minute), so an operator can see why. */
+    private readonly onFailure: (error: unknown) => void = warnSigningFailed,
   ) {}
 
   async url(_method: RedirectMethod, name: string): Promise<string | undefined> {
@@ -37,6 +39,7 @@ export class SignedUrls {
     } catch (error) {
       this.#failedAt = now;
       this.#lastFailure = error;
+      this.onFailure(error);
       return undefined;
     }
   }
@@ -45,4 +48,11 @@ export class SignedUrls {
   get lastFailure(): unknown {
     return this.#lastFailure;
   }
+}
+
+function warnSigningFailed(error: unknown): void {
+  process.emitWarning(
+    `gcs: cannot sign a redirect URL, so blobs are served through the registry for a minute: ${String(error)}`,
+    { code: 'LADING_GCS_SIGNING' },
+  );
 }

@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Bucket } from '@google-cloud/storage';
 import { expect } from 'chai';
 import { SignedUrls } from '../src/gcs-signed-urls.js';
+import { createGcsDriver } from '../src/index.js';
 import { Regulator } from '../src/regulator.js';
 
 describe('gcs driver parts', () => {
@@ -42,6 +46,25 @@ describe('gcs driver parts', () => {
     });
   });
 
+  describe('the key file', () => {
+    it('is read at start-up: a missing or foreign one names keyfile', async () => {
+      const directory = await mkdtemp(join(tmpdir(), 'lading-gcs-key-'));
+      try {
+        const missing = join(directory, 'missing.json');
+        expect(() => createGcsDriver({ bucket: 'b1b', keyFile: missing })).to.throw(
+          /"keyfile".*cannot read/,
+        );
+        const user = join(directory, 'user.json');
+        await writeFile(user, JSON.stringify({ type: 'authorized_user', refresh_token: 'x' }));
+        expect(() => createGcsDriver({ bucket: 'b1b', keyFile: user })).to.throw(
+          /"keyfile".*not a service-account key/,
+        );
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('SignedUrls', () => {
     function bucketSigning(outcomes: (string | Error)[]): Bucket & { calls: number } {
       const fake = {
@@ -70,15 +93,23 @@ describe('gcs driver parts', () => {
       let now = 0;
       const refused = new Error('Permission iam.serviceAccounts.signBlob denied');
       const bucket = bucketSigning([refused, 'https://signed/b']);
-      const urls = new SignedUrls(bucket, 1200, () => now);
+      const told: unknown[] = [];
+      const urls = new SignedUrls(
+        bucket,
+        1200,
+        () => now,
+        (error) => told.push(error),
+      );
       expect(await urls.url('GET', 'b')).to.equal(undefined);
       expect(urls.lastFailure).to.equal(refused);
+      expect(told).to.deep.equal([refused]);
       now = 59_999;
       expect(await urls.url('GET', 'b')).to.equal(undefined);
       expect(bucket.calls).to.equal(1);
       now = 60_000;
       expect(await urls.url('GET', 'b')).to.equal('https://signed/b?expires=1260000');
       expect(bucket.calls).to.equal(2);
+      expect(told).to.have.length(1);
     });
   });
 });
