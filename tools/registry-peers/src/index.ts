@@ -21,6 +21,7 @@ export {
 } from './gcs-emulator.js';
 export { freeLoopbackPort } from './free-port.js';
 export { bcryptHtpasswd } from './htpasswd.js';
+export { startOssEmulator, type RunningOssEmulator } from './oss-emulator.js';
 export { buildOciImage, type OciImageSpec, type WrittenImage } from './oci-image.js';
 export { readOciLayout, type ReadManifest } from './oci-layout-reader.js';
 export {

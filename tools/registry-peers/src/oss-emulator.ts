@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ossEmulatorCli, putBucketRequest } from '@lading/oss-emulator';
+import { removeAbandonedTempDirectories } from './owned-temp-directory.js';
+import { startInOwnedDirectory } from './owned-server-start.js';
+import { removeTree } from './remove-tree.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+/** tools/emulators/oss as a child process, in a temp dir, on 127.0.0.1 only. */
+export interface RunningOssEmulator {
+  /**
+   * http://127.0.0.1:P: ali-oss's `endpoint`. With it ali-oss goes virtual-hosted (it sends
+   * `Host: <bucket>.oss-<region>.aliyuncs.com` to the IP); for signed URLs use
+   * `http://localhost:P` with `sldEnable: true` (path style). See the emulator's README.
+   */
+  readonly endpoint: string;
+  /** A key pair made for this run: the only one the emulator accepts. */
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  /** ali-oss's `region`: `oss-cn-hangzhou`. V4 signatures must name it. */
+  readonly region: string;
+  /** The emulator's data (under `data/`). stop() removes it. */
+  readonly directory: string;
+  readonly pid: number;
+  /**
+   * Creates a bucket and returns its name: 3–63 of a–z, 0–9 and `-`, starting and ending with a
+   * letter or digit; by default a random `lading-<hex>`. Rejects if it exists.
+   */
+  createBucket(name?: string): Promise<string>;
+  /** SIGTERM (the emulator finishes requests in flight), SIGKILL after 5 s, then removes `directory`; idempotent. */
+  stop(): Promise<void>;
+  /** What the emulator printed: its endpoint line, and any internal error. */
+  logs(): string;
+}
+
+// lading-oss-<pid of the test process>-XXXXXX.
+const directoryPrefix = 'lading-oss-';
+const readyTimeoutMs = 20_000;
+const region = 'oss-cn-hangzhou';
+const bucketName = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+// The emulator's one line on stdout once it listens.
+const endpointLine = /^\{"endpoint":"(http:\/\/127\.0\.0\.1:\d+)"\}$/m;
+
+/**
+ * Runs the emulator's CLI (`node --import tsx/esm cli.ts`) with this Node on a port the kernel
+ * picks, with its data in a fresh temp dir and a newly generated key pair, and resolves once it
+ * has printed its endpoint. The port comes from the emulator itself (`--port 0`), so no other
+ * process can take it in between.
+ */
+export async function startOssEmulator(): Promise<RunningOssEmulator> {
+  await removeAbandonedTempDirectories(directoryPrefix);
+  return startInOwnedDirectory(directoryPrefix, (directory, keep) =>
+    startInDirectory(directory, keep),
+  );
+}
+
+async function startInDirectory(
+  directory: string,
+  removed: () => void,
+): Promise<RunningOssEmulator> {
+  // Shaped like Aliyun's: `LTAI` and 20 more characters, a 30-character secret.
+  const key = {
+    accessKeyId: `LTAI${randomBytes(10).toString('hex')}`,
+    accessKeySecret: randomBytes(22).toString('base64url').slice(0, 30),
+  };
+  const args = [
+    // Resolved here: the child runs in the temp dir, where `tsx/esm` would not resolve.
+    ...['--import', import.meta.resolve('tsx/esm'), ossEmulatorCli],
+    ...['--host', '127.0.0.1', '--port', '0', '--directory', join(directory, 'data')],
+    ...['--region', region, '--access-key', `${key.accessKeyId}:${key.accessKeySecret}`],
+  ];
+  const server = await startServerProcess('oss-emulator', process.execPath, args, {
+    cwd: directory,
+  });
+  let endpoint: string;
+  try {
+    endpoint = await waitForEndpoint(server);
+  } catch (error) {
+    await server.stop();
+    throw new Error(
+      `the OSS emulator did not start in ${directory}: ${errorMessage(error)}\n` +
+        `--- logs ---\n${server.output()}`,
+      { cause: error },
+    );
+  }
+  return running(server, endpoint, key, directory, removed);
+}
+
+/** Polls the output for the endpoint line; fails early if the emulator exits. */
+async function waitForEndpoint(server: ServerProcess): Promise<string> {
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    const endpoint = endpointLine.exec(server.output())?.[1];
+    if (endpoint !== undefined) return endpoint;
+    const { exitCode, signalCode } = server.child;
+    if (exitCode !== null || signalCode !== null) {
+      throw new Error(`it exited (code ${String(exitCode)}, signal ${String(signalCode)})`);
+    }
+    await sleep(20);
+  }
+  throw new Error(`no endpoint line after ${String(readyTimeoutMs)} ms`);
+}
+
+function running(
+  server: ServerProcess,
+  endpoint: string,
+  key: { accessKeyId: string; accessKeySecret: string },
+  directory: string,
+  removed: () => void,
+): RunningOssEmulator {
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await server.stop();
+      await removeTree(directory);
+      removed();
+    })());
+  const createBucket = async (name = `lading-${randomBytes(6).toString('hex')}`) => {
+    if (!bucketName.test(name)) {
+      throw new Error(
+        `invalid bucket name ${JSON.stringify(name)}: use 3–63 of a–z, 0–9 and -, ` +
+          'starting and ending with a letter or digit',
+      );
+    }
+    if (stopping !== undefined) throw new Error(`createBucket(${name}): the emulator is stopped`);
+    // A signed PutBucket, as any OSS client sends it.
+    const response = await putBucketRequest({
+      endpoint,
+      ...key,
+      bucket: name,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = await response.text();
+    // 409 BucketAlreadyExists when it exists.
+    if (response.status !== 200) {
+      throw new Error(`createBucket(${name}): PUT answered ${String(response.status)} ${body}`);
+    }
+    return name;
+  };
+  return {
+    endpoint,
+    ...key,
+    region,
+    directory,
+    pid: server.pid,
+    createBucket,
+    stop,
+    logs: () => server.output(),
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
