@@ -49,6 +49,10 @@ export function storageDrivers(
         const { createGcsDriver, fromParameters } = await import('@lading/storage-driver-gcs');
         return createGcsDriver({ ...fromParameters(parameters), ...options });
       })
+      .register('oss', async (parameters) => {
+        const { createOssDriver, fromParameters } = await import('@lading/storage-driver-oss');
+        return createOssDriver({ ...fromParameters(parameters), ...options });
+      })
       .register('swift', async (parameters) => {
         const { createSwiftDriver, fromParameters } = await import('@lading/storage-driver-swift');
         return createSwiftDriver({ ...fromParameters(parameters), ...options, offline });

@@ -1,0 +1,87 @@
+import { mapConcurrently, partRanges } from '@lading/storage-driver';
+import { abortUpload } from './oss-listing.js';
+import { maximumPartSize, minimumPartSize } from './oss-options.js';
+import type { OssStore } from './oss-store.js';
+
+/** A part of a multipart upload as CompleteMultipartUpload wants it, with its size. */
+export interface UploadedPart {
+  readonly number: number;
+  readonly etag: string;
+  readonly size: number;
+}
+
+/**
+ * Server-side copy of `sourceKey` (of `size` bytes) to `destinationKey`: one CopyObject up
+ * to the threshold (at most 1 GiB, OSS's limit for it), a multipart copy above. No byte passes
+ * through this process.
+ */
+export async function copyObject(
+  store: OssStore,
+  sourceKey: string,
+  destinationKey: string,
+  size: number,
+): Promise<void> {
+  if (size <= store.copyThresholdSize) {
+    await store.call((client) =>
+      client.copy(destinationKey, sourceKey, { headers: { ...store.newObjectHeaders } }),
+    );
+    return;
+  }
+  const uploadId = await createUpload(store, destinationKey);
+  try {
+    const parts = await copyAsParts(store, destinationKey, uploadId, sourceKey, size);
+    await completeUpload(store, destinationKey, uploadId, parts);
+  } catch (error) {
+    await abortUpload(store, destinationKey, uploadId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Copies the whole source into parts 1…n of an open upload, a few at once. */
+export async function copyAsParts(
+  store: OssStore,
+  key: string,
+  uploadId: string,
+  sourceKey: string,
+  size: number,
+): Promise<UploadedPart[]> {
+  const ranges = partRanges(size, store.copyChunkSize, {
+    minimum: minimumPartSize,
+    maximum: maximumPartSize,
+  });
+  return mapConcurrently(ranges, store.copyConcurrency, async (range, index) => {
+    const result = await store.call((client) =>
+      client.uploadPartCopy(
+        key,
+        uploadId,
+        index + 1,
+        `${String(range.start)}-${String(range.end)}`,
+        { sourceKey, sourceBucketName: store.bucket },
+        {},
+      ),
+    );
+    return { number: index + 1, etag: result.etag, size: range.end - range.start + 1 };
+  });
+}
+
+export async function createUpload(store: OssStore, key: string): Promise<string> {
+  const result = await store.call((client) =>
+    client.initMultipartUpload(key, { headers: { ...store.newObjectHeaders } }),
+  );
+  return result.uploadId;
+}
+
+export async function completeUpload(
+  store: OssStore,
+  key: string,
+  uploadId: string,
+  parts: readonly UploadedPart[],
+): Promise<void> {
+  await store.call((client) =>
+    client.completeMultipartUpload(
+      key,
+      uploadId,
+      parts.map((part) => ({ number: part.number, etag: part.etag })),
+    ),
+  );
+}
