@@ -1,12 +1,10 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { gcsEmulatorCli } from '@lading/gcs-emulator';
 import { removeAbandonedTempDirectories } from './owned-temp-directory.js';
 import { startInOwnedDirectory } from './owned-server-start.js';
-import { removeTree } from './remove-tree.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
 
 /** The service account the emulator trusts: the two fields the SDK's `credentials` take. */
 export interface GcsServiceAccount {
@@ -38,11 +36,8 @@ export interface RunningGcsEmulator {
 
 // lading-gcs-<pid of the test process>-XXXXXX.
 const directoryPrefix = 'lading-gcs-';
-const readyTimeoutMs = 20_000;
 const projectId = 'lading-test';
 const bucketName = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
-// The emulator's one line on stdout once it listens.
-const endpointLine = /^\{"endpoint":"(http:\/\/127\.0\.0\.1:\d+)"\}$/m;
 
 /**
  * Runs the emulator's CLI (`node --import tsx/esm cli.ts`) with this Node on a port the kernel
@@ -65,27 +60,14 @@ async function startInDirectory(
   const keyFile = join(directory, 'service-account.json');
   const key = { type: 'service_account', project_id: projectId, ...serviceAccount };
   await writeFile(keyFile, JSON.stringify(key), { mode: 0o600 });
-  const args = [
-    // Resolved here: the child runs in the temp dir, where `tsx/esm` would not resolve.
-    ...['--import', import.meta.resolve('tsx/esm'), gcsEmulatorCli],
-    ...['--host', '127.0.0.1', '--port', '0', '--directory', join(directory, 'data')],
-    ...['--service-account-file', keyFile],
-  ];
-  const server = await startServerProcess('gcs-emulator', process.execPath, args, {
-    cwd: directory,
-  });
-  let endpoint: string;
-  try {
-    endpoint = await waitForEndpoint(server);
-  } catch (error) {
-    await server.stop();
-    throw new Error(
-      `the GCS emulator did not start in ${directory}: ${errorMessage(error)}\n` +
-        `--- logs ---\n${server.output()}`,
-      { cause: error },
-    );
-  }
-  return running(server, endpoint, serviceAccount, directory, removed);
+  const emulator = await startEmulatorProcess(
+    'the GCS emulator',
+    gcsEmulatorCli,
+    directory,
+    ['--service-account-file', keyFile],
+    removed,
+  );
+  return running(emulator, serviceAccount, directory);
 }
 
 function newServiceAccount(): GcsServiceAccount {
@@ -96,35 +78,12 @@ function newServiceAccount(): GcsServiceAccount {
   };
 }
 
-/** Polls the output for the endpoint line; fails early if the emulator exits. */
-async function waitForEndpoint(server: ServerProcess): Promise<string> {
-  const deadline = Date.now() + readyTimeoutMs;
-  while (Date.now() < deadline) {
-    const endpoint = endpointLine.exec(server.output())?.[1];
-    if (endpoint !== undefined) return endpoint;
-    const { exitCode, signalCode } = server.child;
-    if (exitCode !== null || signalCode !== null) {
-      throw new Error(`it exited (code ${String(exitCode)}, signal ${String(signalCode)})`);
-    }
-    await sleep(20);
-  }
-  throw new Error(`no endpoint line after ${String(readyTimeoutMs)} ms`);
-}
-
 function running(
-  server: ServerProcess,
-  endpoint: string,
+  emulator: EmulatorProcess,
   serviceAccount: GcsServiceAccount,
   directory: string,
-  removed: () => void,
 ): RunningGcsEmulator {
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await server.stop();
-      await removeTree(directory);
-      removed();
-    })());
+  const { endpoint, server } = emulator;
   const createBucket = async (name = `lading-${randomBytes(6).toString('hex')}`) => {
     if (!bucketName.test(name)) {
       throw new Error(
@@ -132,7 +91,7 @@ function running(
           'starting and ending with a letter or digit',
       );
     }
-    if (stopping !== undefined) throw new Error(`createBucket(${name}): the emulator is stopped`);
+    if (emulator.stopped) throw new Error(`createBucket(${name}): the emulator is stopped`);
     const response = await fetch(`${endpoint}/storage/v1/b?project=${projectId}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -153,11 +112,7 @@ function running(
     directory,
     pid: server.pid,
     createBucket,
-    stop,
+    stop: () => emulator.stop(),
     logs: () => server.output(),
   };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ossEmulatorCli, putBucketRequest } from '@lading/oss-emulator';
 import { removeAbandonedTempDirectories } from './owned-temp-directory.js';
 import { startInOwnedDirectory } from './owned-server-start.js';
-import { removeTree } from './remove-tree.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
 
 /** tools/emulators/oss as a child process, in a temp dir, on 127.0.0.1 only. */
 export interface RunningOssEmulator {
@@ -36,11 +33,8 @@ export interface RunningOssEmulator {
 
 // lading-oss-<pid of the test process>-XXXXXX.
 const directoryPrefix = 'lading-oss-';
-const readyTimeoutMs = 20_000;
 const region = 'oss-cn-hangzhou';
 const bucketName = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-// The emulator's one line on stdout once it listens.
-const endpointLine = /^\{"endpoint":"(http:\/\/127\.0\.0\.1:\d+)"\}$/m;
 
 /**
  * Runs the emulator's CLI (`node --import tsx/esm cli.ts`) with this Node on a port the kernel
@@ -64,58 +58,22 @@ async function startInDirectory(
     accessKeyId: `LTAI${randomBytes(10).toString('hex')}`,
     accessKeySecret: randomBytes(22).toString('base64url').slice(0, 30),
   };
-  const args = [
-    // Resolved here: the child runs in the temp dir, where `tsx/esm` would not resolve.
-    ...['--import', import.meta.resolve('tsx/esm'), ossEmulatorCli],
-    ...['--host', '127.0.0.1', '--port', '0', '--directory', join(directory, 'data')],
-    ...['--region', region, '--access-key', `${key.accessKeyId}:${key.accessKeySecret}`],
-  ];
-  const server = await startServerProcess('oss-emulator', process.execPath, args, {
-    cwd: directory,
-  });
-  let endpoint: string;
-  try {
-    endpoint = await waitForEndpoint(server);
-  } catch (error) {
-    await server.stop();
-    throw new Error(
-      `the OSS emulator did not start in ${directory}: ${errorMessage(error)}\n` +
-        `--- logs ---\n${server.output()}`,
-      { cause: error },
-    );
-  }
-  return running(server, endpoint, key, directory, removed);
-}
-
-/** Polls the output for the endpoint line; fails early if the emulator exits. */
-async function waitForEndpoint(server: ServerProcess): Promise<string> {
-  const deadline = Date.now() + readyTimeoutMs;
-  while (Date.now() < deadline) {
-    const endpoint = endpointLine.exec(server.output())?.[1];
-    if (endpoint !== undefined) return endpoint;
-    const { exitCode, signalCode } = server.child;
-    if (exitCode !== null || signalCode !== null) {
-      throw new Error(`it exited (code ${String(exitCode)}, signal ${String(signalCode)})`);
-    }
-    await sleep(20);
-  }
-  throw new Error(`no endpoint line after ${String(readyTimeoutMs)} ms`);
+  const emulator = await startEmulatorProcess(
+    'the OSS emulator',
+    ossEmulatorCli,
+    directory,
+    ['--region', region, '--access-key', `${key.accessKeyId}:${key.accessKeySecret}`],
+    removed,
+  );
+  return running(emulator, key, directory);
 }
 
 function running(
-  server: ServerProcess,
-  endpoint: string,
+  emulator: EmulatorProcess,
   key: { accessKeyId: string; accessKeySecret: string },
   directory: string,
-  removed: () => void,
 ): RunningOssEmulator {
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await server.stop();
-      await removeTree(directory);
-      removed();
-    })());
+  const { endpoint, server } = emulator;
   const createBucket = async (name = `lading-${randomBytes(6).toString('hex')}`) => {
     if (!bucketName.test(name)) {
       throw new Error(
@@ -123,7 +81,7 @@ function running(
           'starting and ending with a letter or digit',
       );
     }
-    if (stopping !== undefined) throw new Error(`createBucket(${name}): the emulator is stopped`);
+    if (emulator.stopped) throw new Error(`createBucket(${name}): the emulator is stopped`);
     // A signed PutBucket, as any OSS client sends it.
     const response = await putBucketRequest({
       endpoint,
@@ -145,11 +103,7 @@ function running(
     directory,
     pid: server.pid,
     createBucket,
-    stop,
+    stop: () => emulator.stop(),
     logs: () => server.output(),
   };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
