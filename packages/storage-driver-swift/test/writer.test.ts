@@ -25,6 +25,14 @@ function uploadedBytes(requests: readonly SeenRequest[]): number {
     .reduce((sum, request) => sum + request.bodyBytes, 0);
 }
 
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not true after ${String(timeoutMs)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function writeFile(driver: StorageDriver, path: string, seed: string, size: number) {
   const writer = await driver.writer(path);
   for (let offset = 0; offset < size; offset += MiB) {
@@ -119,9 +127,15 @@ describe('swift writer and large objects, watched through a recording proxy', fu
     const closed = await driver.writer(path);
     await closed.write(patternBytes('crash', 0, MiB + 1000));
     await closed.close();
+    const stored = new Set(await segmentNames());
     const crashed = await driver.writer(path, true);
-    await crashed.write(patternBytes('crash', MiB + 1000, 3 * MiB)); // segments 2, 3 (and 4)
-    // …and the process dies: no close. Another writer resumes from the last close.
+    await crashed.write(patternBytes('crash', MiB + 1000, 3 * MiB)); // segments 2, 3 and 4
+    // …and the process dies: no close. Segment 4 may still be on its way when write()
+    // returns; a dead process's upload would have ended, so wait until it has landed.
+    await waitFor(
+      async () => (await segmentNames()).filter((name) => !stored.has(name)).length === 3,
+    );
+    // Another writer resumes from the last close.
     const resumed = await driver.writer(path, true);
     expect(resumed.size).to.equal(MiB + 1000);
     await resumed.write(patternBytes('crash', MiB + 1000, 2000));

@@ -3,3 +3,4 @@ export { expectStorageError, storageErrorOf } from './assertions.js';
 export type { StorageDriverSuiteFactory, StorageDriverSuiteOptions } from './options.js';
 export { patternBytes, patternDigest, patternStream, summarize } from './content.js';
 export type { StreamSummary } from './content.js';
+export { resumeWriterFromArguments } from './resume-in-another-process.js';
