@@ -130,6 +130,33 @@ describe('the lading command', function () {
     expect(incomplete.stderr, 'the key stays secret').to.not.contain('PRIVATE KEY');
   });
 
+  it('config check names what is wrong in an oss config: chunksize, encryptionkeyid', async () => {
+    const path = join(directory, 'oss.yml');
+    const secret = 'oss-secret-that-stays-here';
+    // Nothing listens on port 9: the check contacts no store.
+    const oss = (settings: string) =>
+      `version: 0.1\nstorage:\n  oss:\n    accesskeyid: LTAI5tExampleKeyId000000\n    accesskeysecret: ${secret}\n    region: oss-cn-hangzhou\n    bucket: registry\n    endpoint: http://127.0.0.1:9\n${settings}http:\n  addr: 127.0.0.1:0\n`;
+    await writeFile(
+      path,
+      oss('    chunksize: 5242880\n    encrypt: true\n    encryptionkeyid: kms-key\n'),
+    );
+    const checked = await runLading(['config', 'check', path]);
+    expect(checked.stdout, checked.stderr).to.contain(`${path}: valid`);
+    await writeFile(path, oss('    chunksize: 1024\n'));
+    const small = await runLading(['config', 'check', path]);
+    expect(small.code).to.equal(1);
+    expect(small.stderr).to.contain(
+      'oss: invalid parameter "chunksize": expected an integer ≥ 5242880, got number 1024',
+    );
+    await writeFile(path, oss('    encryptionkeyid: kms-key\n'));
+    const unencrypted = await runLading(['config', 'check', path]);
+    expect(unencrypted.code).to.equal(1);
+    expect(unencrypted.stderr)
+      .to.contain('oss: invalid parameter "encryptionkeyid"')
+      .and.contain('encrypt: true');
+    expect(small.stderr + unencrypted.stderr, 'the secret stays secret').to.not.contain(secret);
+  });
+
   it('refuses to start on an invalid config, naming the key, the value and what was expected', async () => {
     const path = join(directory, 'config.yml');
     await writeFile(path, minimal(directory).replace('127.0.0.1:0', 'localhost'));
@@ -148,7 +175,15 @@ describe('the lading command', function () {
     expect(result.code).to.equal(1);
     expect(result.stderr).to.contain('unknown storage driver "floppy"');
     const known = /\(known: ([^)]*)\)/.exec(result.stderr)?.[1]?.split(', ');
-    expect(known).to.include.members(['azure', 'filesystem', 'gcs', 'inmemory', 's3', 'swift']);
+    expect(known).to.include.members([
+      'azure',
+      'filesystem',
+      'gcs',
+      'inmemory',
+      'oss',
+      's3',
+      'swift',
+    ]);
   });
 
   it('applies REGISTRY_* environment overrides to a config file', async () => {
