@@ -4,6 +4,7 @@ import {
   ObjectTree,
   PathNotFoundError,
   isBookkeepingKey,
+  openMultipartWriter,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -13,8 +14,8 @@ import {
 import { copyObject } from './oss-copy.js';
 import { isInvalidRange, isNoSuchKey } from './oss-errors.js';
 import { abortUploadsAt, deleteKeys, listLevel, listPages } from './oss-listing.js';
+import { OssMultipartStore } from './oss-multipart.js';
 import type { OssStore } from './oss-store.js';
-import { openWriter } from './oss-writer-open.js';
 
 const epoch = new Date(0);
 
@@ -25,6 +26,7 @@ const epoch = new Date(0);
 export class OssBackend implements StorageBackend {
   readonly name = 'oss';
   readonly #tree: ObjectTree;
+  readonly #multipart: OssMultipartStore;
 
   constructor(
     private readonly store: OssStore,
@@ -35,6 +37,7 @@ export class OssBackend implements StorageBackend {
       head: (path) => this.#headFile(path),
       listLevel: (path) => listLevel(store, path),
     });
+    this.#multipart = new OssMultipartStore(store);
   }
 
   async getContent(path: string): Promise<Buffer> {
@@ -78,7 +81,7 @@ export class OssBackend implements StorageBackend {
   }
 
   writer(path: string, append: boolean): Promise<FileWriter> {
-    return openWriter(this.store, path, append);
+    return openMultipartWriter(this.#multipart, path, append);
   }
 
   stat(path: string): Promise<FileInfo> {

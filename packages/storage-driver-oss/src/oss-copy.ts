@@ -1,14 +1,7 @@
-import { mapConcurrently, partRanges } from '@lading/storage-driver';
+import { mapConcurrently, partRanges, type UploadedPart } from '@lading/storage-driver';
 import { abortUpload } from './oss-listing.js';
 import { maximumPartSize, minimumPartSize } from './oss-options.js';
 import type { OssStore } from './oss-store.js';
-
-/** A part of a multipart upload as CompleteMultipartUpload wants it, with its size. */
-export interface UploadedPart {
-  readonly number: number;
-  readonly etag: string;
-  readonly size: number;
-}
 
 /**
  * Server-side copy of `sourceKey` (of `size` bytes) to `destinationKey`: one CopyObject up

@@ -1,22 +1,14 @@
+import type { PartialState } from '@lading/storage-driver';
 import { isNoSuchKey } from './oss-errors.js';
 import type { OssStore } from './oss-store.js';
 
+/*
+ * A closed writer's state object (`<key>~partial`, see `PartialState`): the upload id and
+ * part count in `x-oss-meta-*` headers, the unsent tail as its body.
+ */
 const uploadIdField = 'lading-upload-id';
 const partCountField = 'lading-parts';
 const metaPrefix = 'x-oss-meta-';
-
-/**
- * A closed writer's state, kept in one object beside its target (`<key>~partial`): the
- * multipart upload and how many of its parts are the writer's, in `x-oss-meta-*`, and the
- * unsent tail — fewer bytes than a part — as the body. A writer in any process resumes from
- * it without sending again a byte OSS holds. Counting parts makes a crash harmless: a part
- * uploaded after the last close is ignored, and overwritten on resume.
- */
-export interface PartialState {
-  readonly uploadId?: string;
-  readonly partCount: number;
-  readonly tail: Buffer;
-}
 
 export async function readPartial(
   store: OssStore,

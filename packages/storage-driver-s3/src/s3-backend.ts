@@ -10,6 +10,7 @@ import {
   ObjectTree,
   PathNotFoundError,
   isBookkeepingKey,
+  openMultipartWriter,
   type FileInfo,
   type FileWriter,
   type RedirectMethod,
@@ -19,8 +20,8 @@ import {
 import { copyObject } from './s3-copy.js';
 import { isInvalidRange, isNoSuchKey } from './s3-errors.js';
 import { abortUploadsAt, deleteKeys, listLevel, listPages } from './s3-listing.js';
+import { S3MultipartStore } from './s3-multipart.js';
 import type { S3Store } from './s3-store.js';
-import { openWriter } from './s3-writer-open.js';
 
 /** Implicit directories have no time of their own. */
 const epoch = new Date(0);
@@ -32,6 +33,7 @@ const epoch = new Date(0);
 export class S3Backend implements StorageBackend {
   readonly name = 's3';
   readonly #tree: ObjectTree;
+  readonly #multipart: S3MultipartStore;
 
   constructor(
     private readonly store: S3Store,
@@ -41,6 +43,7 @@ export class S3Backend implements StorageBackend {
       head: (path) => this.#headFile(path),
       listLevel: (path) => listLevel(store, path),
     });
+    this.#multipart = new S3MultipartStore(store);
   }
 
   async getContent(path: string): Promise<Buffer> {
@@ -76,7 +79,7 @@ export class S3Backend implements StorageBackend {
   }
 
   writer(path: string, append: boolean): Promise<FileWriter> {
-    return openWriter(this.store, path, append);
+    return openMultipartWriter(this.#multipart, path, append);
   }
 
   stat(path: string): Promise<FileInfo> {

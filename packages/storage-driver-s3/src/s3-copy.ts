@@ -4,17 +4,10 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { mapConcurrently, partRanges } from '@lading/storage-driver';
+import { mapConcurrently, partRanges, type UploadedPart } from '@lading/storage-driver';
 import { abortUpload } from './s3-listing.js';
 import { maximumPartSize, minimumPartSize } from './s3-options.js';
 import type { S3Store } from './s3-store.js';
-
-/** A part of a multipart upload as CompleteMultipartUpload wants it, with its size. */
-export interface UploadedPart {
-  readonly PartNumber: number;
-  readonly ETag: string;
-  readonly Size: number;
-}
 
 /**
  * Server-side copy of `sourceKey` (of `size` bytes) to `destinationKey`:
@@ -73,9 +66,9 @@ export async function copyAsParts(
       }),
     );
     return {
-      PartNumber: index + 1,
-      ETag: requireETag(result.CopyPartResult?.ETag, index + 1),
-      Size: range.end - range.start + 1,
+      number: index + 1,
+      etag: requireETag(result.CopyPartResult?.ETag, index + 1),
+      size: range.end - range.start + 1,
     };
   });
 }
@@ -99,7 +92,9 @@ export async function completeUpload(
       Bucket: store.bucket,
       Key: key,
       UploadId: uploadId,
-      MultipartUpload: { Parts: parts.map(({ PartNumber, ETag }) => ({ PartNumber, ETag })) },
+      MultipartUpload: {
+        Parts: parts.map((part) => ({ PartNumber: part.number, ETag: part.etag })),
+      },
     }),
   );
 }
