@@ -23,6 +23,8 @@ export interface AzureWriterStart {
 export class AzureWriter implements FileWriter {
   readonly #generation: string;
   readonly #base: readonly Block[];
+  #lastBlockStaged = false;
+  #contentCommitted = false;
   readonly #staged: Block[];
   readonly #uploader: PartUploader;
   readonly #startSize: number;
@@ -58,19 +60,29 @@ export class AzureWriter implements FileWriter {
     });
   }
 
+  /**
+   * May be called again after it failed: the last block is not staged twice, and once the
+   * blob is in place only the state is deleted again.
+   */
   async commit(): Promise<void> {
-    await this.#uploader.settle();
-    const blob = this.store.container.getBlockBlobClient(this.store.keys.key(this.path));
-    if (this.#base.length === 0 && this.#staged.length === 0 && !this.#uploader.hasWholeParts) {
-      // Smaller than a block and never closed: one request, as putContent.
-      const content = this.#uploader.unsent();
-      await blob.upload(content, content.length, { blobHTTPHeaders });
-    } else {
-      await this.#uploader.flush();
-      const rest = this.#uploader.unsent();
-      if (rest.length > 0) await this.#stage(rest);
-      const ids = [...this.#base, ...this.#staged].map((block) => block.id);
-      await blob.commitBlockList(ids, { blobHTTPHeaders });
+    if (!this.#contentCommitted) {
+      await this.#uploader.settle();
+      const blob = this.store.container.getBlockBlobClient(this.store.keys.key(this.path));
+      if (this.#base.length === 0 && this.#staged.length === 0 && !this.#uploader.hasWholeParts) {
+        // Smaller than a block and never closed: one request, as putContent.
+        const content = this.#uploader.unsent();
+        await blob.upload(content, content.length, { blobHTTPHeaders });
+      } else {
+        await this.#uploader.flush();
+        const rest = this.#uploader.unsent();
+        if (rest.length > 0 && !this.#lastBlockStaged) {
+          await this.#stage(rest);
+          this.#lastBlockStaged = true;
+        }
+        const ids = [...this.#base, ...this.#staged].map((block) => block.id);
+        await blob.commitBlockList(ids, { blobHTTPHeaders });
+      }
+      this.#contentCommitted = true;
     }
     await deleteState(this.store, this.path);
   }

@@ -121,6 +121,45 @@ describe('azure writer, watched through a recording proxy', function () {
     expect(await driver.list('/small')).to.deep.equal(['/small/file']);
   });
 
+  it('takes a retried commit after its block list or its tidying up failed, staging nothing twice', async () => {
+    const once = createAzureDriver({ ...options, maxRetries: -1 });
+    const refuseOnce = (matches: (method: string, url: string) => boolean) => {
+      let refused = false;
+      proxy.intercept((method, url) => {
+        if (refused || !matches(method, url)) return undefined;
+        refused = true;
+        return { status: 400, body: '' };
+      });
+    };
+    const path = '/retried/data';
+    const writer = await once.writer(path);
+    await writer.write(patternBytes('retried', 0, 9 * MiB));
+    refuseOnce((method, url) => method === 'PUT' && url.includes('comp=blocklist'));
+    const failed = await writer.commit().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed, 'the first commit fails').to.be.instanceOf(Error);
+    await writer.commit();
+    const appending = await once.writer(path, true);
+    await appending.write(patternBytes('retried', 9 * MiB, 10));
+    await appending.close();
+    const resumed = await once.writer(path, true);
+    refuseOnce((method, url) => method === 'DELETE' && url.includes('partial'));
+    const untidy = await resumed.commit().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    proxy.intercept(undefined);
+    expect(untidy, 'the second commit fails tidying up').to.be.instanceOf(Error);
+    await resumed.commit();
+    expect(await summarize(await driver.reader(path))).to.deep.equal({
+      size: 9 * MiB + 10,
+      sha256: patternDigest('retried', 9 * MiB + 10),
+    });
+    expect(await driver.list('/retried')).to.deep.equal([path]);
+  });
+
   it('continues the committed blob when the staged blocks of a closed writer are gone', async () => {
     const path = '/uploads/expired/data';
     await driver.putContent(path, Buffer.from('committed'));

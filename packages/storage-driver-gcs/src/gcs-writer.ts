@@ -32,6 +32,7 @@ export class GcsWriter implements FileWriter {
   /** Why the upload failed, if it did. */
   #failure: Error | undefined;
   #partialExists: boolean;
+  #contentCommitted = false;
 
   constructor(
     private readonly store: GcsStore,
@@ -81,17 +82,21 @@ export class GcsWriter implements FileWriter {
     this.#partialExists = true;
   }
 
+  /** May be called again after it failed; once the file is in place only the tidying up is. */
   async commit(): Promise<void> {
-    if (this.#base === undefined && this.#segments.length === 0 && this.#upload === undefined) {
-      // The whole file is in memory and under a chunk: one plain upload.
-      await this.store.regulator.run(() =>
-        this.store.bucket
-          .file(this.#name)
-          .save(Buffer.concat(this.#held), { resumable: false, contentType }),
-      );
-    } else {
-      await this.#finishSegment();
-      await this.#compose();
+    if (!this.#contentCommitted) {
+      if (this.#base === undefined && this.#segments.length === 0 && this.#upload === undefined) {
+        // The whole file is in memory and under a chunk: one plain upload.
+        await this.store.regulator.run(() =>
+          this.store.bucket
+            .file(this.#name)
+            .save(Buffer.concat(this.#held), { resumable: false, contentType }),
+        );
+      } else {
+        await this.#finishSegment();
+        await this.#compose();
+      }
+      this.#contentCommitted = true;
     }
     await this.#tidy();
   }

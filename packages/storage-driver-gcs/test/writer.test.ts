@@ -203,6 +203,49 @@ describe('gcs writer, watched through a recording proxy', function () {
     });
   });
 
+  it('takes a retried commit after its compose or its tidying up failed', async () => {
+    const once = createGcsDriver({ ...options, maxRetries: 0 });
+    const refuseOnce = (matches: (method: string, url: string) => boolean) => {
+      let refused = false;
+      proxy.intercept((method, url) => {
+        if (refused || !matches(method, url)) return undefined;
+        refused = true;
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: JSON.stringify({ error: { code: 400, message: 'refused once' } }),
+        };
+      });
+    };
+    const path = '/retried/data';
+    const writer = await once.writer(path);
+    await writer.write(patternBytes('retried', 0, 600 * KiB));
+    refuseOnce((method, url) => method === 'POST' && url.includes('/compose'));
+    const failed = await writer.commit().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed, 'the first commit fails').to.be.instanceOf(Error);
+    await writer.commit();
+    const appending = await once.writer(path, true);
+    await appending.write(patternBytes('retried', 600 * KiB, 10));
+    await appending.close();
+    const resumed = await once.writer(path, true);
+    refuseOnce((method, url) => method === 'DELETE' && url.includes('partial'));
+    const untidy = await resumed.commit().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    proxy.intercept(undefined);
+    expect(untidy, 'the second commit fails tidying up').to.be.instanceOf(Error);
+    await resumed.commit();
+    expect(await summarize(await driver.reader(path))).to.deep.equal({
+      size: 600 * KiB + 10,
+      sha256: patternDigest('retried', 600 * KiB + 10),
+    });
+    expect(await namesUnder('/retried/')).to.deep.equal([path]);
+  });
+
   it('retries what the store failed to answer', async () => {
     await driver.putContent('/retried/data', Buffer.from('kept'));
     proxy.failNext(2, '503');

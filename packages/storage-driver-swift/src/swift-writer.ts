@@ -40,6 +40,10 @@ export class SwiftWriter implements FileWriter {
   readonly #uploader: PartUploader;
   readonly #startSize: number;
   #partialExists: boolean;
+  /** What a commit found at the path before replacing it (kept for a retried commit). */
+  #replaced: Segment[] | undefined;
+  #lastPieceSent = false;
+  #contentCommitted = false;
 
   constructor(
     private readonly store: SwiftStore,
@@ -79,20 +83,32 @@ export class SwiftWriter implements FileWriter {
     this.#partialExists = true;
   }
 
+  /**
+   * May be called again after it failed: the last segment is not uploaded twice, and once
+   * the file is in place only the tidying up is retried.
+   */
   async commit(): Promise<void> {
-    await this.#uploader.settle();
-    const replaced = await committedSegments(this.store, this.#name);
-    if (this.#segments.length === 0 && !this.#uploader.hasWholeParts) {
-      await putObject(this.store, this.#name, this.#uploader.unsent());
-    } else {
-      await this.#uploader.flush();
-      const last = this.#uploader.unsent();
-      if (last.length > 0) await this.#uploadSegment(last);
-      await putManifest(this.store, this.#name, this.#segments);
+    if (this.#replaced === undefined) {
+      await this.#uploader.settle();
+      this.#replaced = await committedSegments(this.store, this.#name);
+    }
+    if (!this.#contentCommitted) {
+      if (this.#segments.length === 0 && !this.#uploader.hasWholeParts) {
+        await putObject(this.store, this.#name, this.#uploader.unsent());
+      } else {
+        await this.#uploader.flush();
+        const last = this.#uploader.unsent();
+        if (last.length > 0 && !this.#lastPieceSent) {
+          await this.#uploadSegment(last);
+          this.#lastPieceSent = true;
+        }
+        await putManifest(this.store, this.#name, this.#segments);
+      }
+      this.#contentCommitted = true;
     }
     // What the new content no longer needs: the replaced file's segments, and segments a
     // crashed writer uploaded after its last close.
-    await deleteSegments(this.store, replaced, this.#segments);
+    await deleteSegments(this.store, this.#replaced, this.#segments);
     await deleteSegmentsUnder(this.store, this.#segmentsPath, this.#segments);
     if (this.#partialExists) await deletePartialObject(this.store, this.#partialName);
     this.#partialExists = false;

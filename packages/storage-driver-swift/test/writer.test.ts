@@ -234,6 +234,47 @@ describe('swift writer and large objects, watched through a recording proxy', fu
     expect(await raw.names(files('/doomed/'))).to.deep.equal([]);
   });
 
+  it('takes a retried commit after its manifest or its tidying up failed, without a byte twice', async () => {
+    const once = await createSwiftDriver({ ...options, maxAttempts: 1 });
+    const refuseOnce = (matches: (method: string, url: string) => boolean) => {
+      let refused = false;
+      proxy.intercept((method, url) => {
+        if (refused || !matches(method, url)) return undefined;
+        refused = true;
+        return { status: 503, body: 'busy' };
+      });
+    };
+    const path = '/retried/data';
+    const writer = await once.writer(path);
+    await writer.write(patternBytes('retried', 0, 2 * MiB + 5));
+    refuseOnce((method, url) => method === 'PUT' && url.includes('multipart-manifest=put'));
+    const failed = await writer.commit().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed, 'the first commit fails').to.be.instanceOf(Error);
+    await writer.commit();
+    expect(await raw.segments(files(path))).to.have.length(3);
+
+    const appending = await once.writer(path, true);
+    await appending.write(patternBytes('retried', 2 * MiB + 5, 10));
+    await appending.close();
+    const resumed = await once.writer(path, true);
+    refuseOnce((method, url) => method === 'DELETE' && url.includes('~partial'));
+    const untidy = await resumed.commit().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    proxy.intercept(undefined);
+    expect(untidy, 'the second commit fails tidying up').to.be.instanceOf(Error);
+    await resumed.commit();
+    expect(await summarize(await driver.reader(path))).to.deep.equal({
+      size: 2 * MiB + 15,
+      sha256: patternDigest('retried', 2 * MiB + 15),
+    });
+    expect(await raw.names(files('/retried/'))).to.deep.equal([files(path)]);
+  });
+
   it('reads, appends to and deletes a file that distribution wrote as a Dynamic Large Object', async () => {
     const segmentsPath = `${prefix}/segments/abc/def0123`;
     const parts = [patternBytes('dlo', 0, 700_000), patternBytes('dlo', 700_000, 500_000)];
