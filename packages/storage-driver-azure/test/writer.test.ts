@@ -123,18 +123,13 @@ describe('azure writer, watched through a recording proxy', function () {
 
   it('takes a retried commit after its block list or its tidying up failed, staging nothing twice', async () => {
     const once = createAzureDriver({ ...options, maxRetries: -1 });
-    const refuseOnce = (matches: (method: string, url: string) => boolean) => {
-      let refused = false;
-      proxy.intercept((method, url) => {
-        if (refused || !matches(method, url)) return undefined;
-        refused = true;
-        return { status: 400, body: '' };
-      });
-    };
     const path = '/retried/data';
     const writer = await once.writer(path);
     await writer.write(patternBytes('retried', 0, 9 * MiB));
-    refuseOnce((method, url) => method === 'PUT' && url.includes('comp=blocklist'));
+    proxy.answerOnce((method, url) => method === 'PUT' && url.includes('comp=blocklist'), {
+      status: 400,
+      body: '',
+    });
     const failed = await writer.commit().then(
       () => undefined,
       (error: unknown) => error,
@@ -145,7 +140,10 @@ describe('azure writer, watched through a recording proxy', function () {
     await appending.write(patternBytes('retried', 9 * MiB, 10));
     await appending.close();
     const resumed = await once.writer(path, true);
-    refuseOnce((method, url) => method === 'DELETE' && url.includes('partial'));
+    proxy.answerOnce((method, url) => method === 'DELETE' && url.includes('partial'), {
+      status: 400,
+      body: '',
+    });
     const untidy = await resumed.commit().then(
       () => undefined,
       (error: unknown) => error,

@@ -9,7 +9,12 @@ import {
   type SeenRequest,
 } from '@lading/registry-peers';
 import type { StorageDriver } from '@lading/storage-driver';
-import { patternBytes, patternDigest, summarize } from '@lading/storage-driver-testsuite';
+import {
+  patternBytes,
+  patternDigest,
+  summarize,
+  writePatternFile,
+} from '@lading/storage-driver-testsuite';
 import { expect } from 'chai';
 import { createGcsDriver, type GcsDriverOptions } from '../src/index.js';
 import { localEmulator, localGcsTarget } from './support/gcs-target.js';
@@ -23,14 +28,6 @@ function uploadedBytes(requests: readonly SeenRequest[]): number {
   return requests
     .filter((request) => request.url.startsWith('/upload/'))
     .reduce((sum, request) => sum + request.bodyBytes, 0);
-}
-
-async function writeFile(driver: StorageDriver, path: string, seed: string, size: number) {
-  const writer = await driver.writer(path);
-  for (let offset = 0; offset < size; offset += MiB) {
-    await writer.write(patternBytes(seed, offset, Math.min(MiB, size - offset)));
-  }
-  await writer.commit();
 }
 
 describe('gcs writer, watched through a recording proxy', function () {
@@ -62,7 +59,7 @@ describe('gcs writer, watched through a recording proxy', function () {
 
   it('writes a file under a chunk in one plain upload', async () => {
     const before = proxy.requests.length;
-    await writeFile(driver, '/small/data', 'small', 100 * KiB);
+    await writePatternFile(driver, '/small/data', 'small', 100 * KiB);
     const uploads = proxy.requests
       .slice(before)
       .filter((request) => request.url.startsWith('/upload/'));
@@ -73,7 +70,7 @@ describe('gcs writer, watched through a recording proxy', function () {
 
   it('streams a large file through a resumable upload, a chunk at a time, and composes it', async () => {
     const before = proxy.requests.length;
-    await writeFile(driver, '/large/data', 'large', MiB + 100);
+    await writePatternFile(driver, '/large/data', 'large', MiB + 100);
     const seen = proxy.requests.slice(before);
     const chunks = seen.filter(
       (request) => request.method === 'PUT' && request.url.includes('upload_id='),
@@ -119,7 +116,7 @@ describe('gcs writer, watched through a recording proxy', function () {
 
   it('appends to a committed file by composing, without sending it again', async () => {
     const path = '/appended/data';
-    await writeFile(driver, path, 'append', MiB);
+    await writePatternFile(driver, path, 'append', MiB);
     const stored = proxy.requests.length;
     const writer = await driver.writer(path, true);
     expect(writer.size).to.equal(MiB);
@@ -196,7 +193,7 @@ describe('gcs writer, watched through a recording proxy', function () {
     }
     proxy.clearFaults();
     expect(String(failure)).to.match(/503|reduce your request rate/i);
-    await writeFile(driver, path, 'failed', 600 * KiB);
+    await writePatternFile(driver, path, 'failed', 600 * KiB);
     expect(await summarize(await driver.reader(path))).to.deep.equal({
       size: 600 * KiB,
       sha256: patternDigest('failed', 600 * KiB),
@@ -205,22 +202,16 @@ describe('gcs writer, watched through a recording proxy', function () {
 
   it('takes a retried commit after its compose or its tidying up failed', async () => {
     const once = createGcsDriver({ ...options, maxRetries: 0 });
-    const refuseOnce = (matches: (method: string, url: string) => boolean) => {
-      let refused = false;
-      proxy.intercept((method, url) => {
-        if (refused || !matches(method, url)) return undefined;
-        refused = true;
-        return {
-          status: 400,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-          body: JSON.stringify({ error: { code: 400, message: 'refused once' } }),
-        };
-      });
+    // A JSON API error, as GCS gives it: the SDK reads its code and message.
+    const refusal = {
+      status: 400,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: { code: 400, message: 'refused once' } }),
     };
     const path = '/retried/data';
     const writer = await once.writer(path);
     await writer.write(patternBytes('retried', 0, 600 * KiB));
-    refuseOnce((method, url) => method === 'POST' && url.includes('/compose'));
+    proxy.answerOnce((method, url) => method === 'POST' && url.includes('/compose'), refusal);
     const failed = await writer.commit().then(
       () => undefined,
       (error: unknown) => error,
@@ -231,7 +222,7 @@ describe('gcs writer, watched through a recording proxy', function () {
     await appending.write(patternBytes('retried', 600 * KiB, 10));
     await appending.close();
     const resumed = await once.writer(path, true);
-    refuseOnce((method, url) => method === 'DELETE' && url.includes('partial'));
+    proxy.answerOnce((method, url) => method === 'DELETE' && url.includes('partial'), refusal);
     const untidy = await resumed.commit().then(
       () => undefined,
       (error: unknown) => error,

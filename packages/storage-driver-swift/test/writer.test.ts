@@ -9,7 +9,13 @@ import {
   type SeenRequest,
 } from '@lading/registry-peers';
 import type { StorageDriver } from '@lading/storage-driver';
-import { patternBytes, patternDigest, summarize } from '@lading/storage-driver-testsuite';
+import {
+  patternBytes,
+  patternDigest,
+  summarize,
+  waitUntil,
+  writePatternFile,
+} from '@lading/storage-driver-testsuite';
 import { expect } from 'chai';
 import { createSwiftDriver, type SwiftDriverOptions } from '../src/index.js';
 import { rawSwift, type RawSwift } from './support/swift-raw.js';
@@ -23,22 +29,6 @@ function uploadedBytes(requests: readonly SeenRequest[]): number {
   return requests
     .filter((request) => request.method === 'PUT')
     .reduce((sum, request) => sum + request.bodyBytes, 0);
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not true after ${String(timeoutMs)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function writeFile(driver: StorageDriver, path: string, seed: string, size: number) {
-  const writer = await driver.writer(path);
-  for (let offset = 0; offset < size; offset += MiB) {
-    await writer.write(patternBytes(seed, offset, Math.min(MiB, size - offset)));
-  }
-  await writer.commit();
 }
 
 describe('swift writer and large objects, watched through a recording proxy', function () {
@@ -72,7 +62,7 @@ describe('swift writer and large objects, watched through a recording proxy', fu
   const segmentNames = () => raw.names(`${prefix}/segments/`);
 
   it('stores a file larger than a segment as a Static Large Object of chunk-size segments', async () => {
-    await writeFile(driver, '/large/data', 'large', 2 * MiB + 512 * 1024);
+    await writePatternFile(driver, '/large/data', 'large', 2 * MiB + 512 * 1024);
     const head = await raw.head(files('/large/data'));
     expect(head?.get('x-static-large-object')).to.equal('True');
     expect(head?.get('content-length')).to.equal(String(2 * MiB + 512 * 1024));
@@ -89,7 +79,7 @@ describe('swift writer and large objects, watched through a recording proxy', fu
 
   it('stores a file smaller than a segment as one plain object, with no segments', async () => {
     const before = await segmentNames();
-    await writeFile(driver, '/small/data', 'small', 100 * 1024);
+    await writePatternFile(driver, '/small/data', 'small', 100 * 1024);
     const head = await raw.head(files('/small/data'));
     expect(head?.get('x-static-large-object')).to.equal(null);
     expect(await segmentNames()).to.deep.equal(before);
@@ -132,7 +122,7 @@ describe('swift writer and large objects, watched through a recording proxy', fu
     await crashed.write(patternBytes('crash', MiB + 1000, 3 * MiB)); // segments 2, 3 and 4
     // …and the process dies: no close. Segment 4 may still be on its way when write()
     // returns; a dead process's upload would have ended, so wait until it has landed.
-    await waitFor(
+    await waitUntil(
       async () => (await segmentNames()).filter((name) => !stored.has(name)).length === 3,
     );
     // Another writer resumes from the last close.
@@ -152,7 +142,7 @@ describe('swift writer and large objects, watched through a recording proxy', fu
 
   it('cancel removes the writer’s segments and state; the committed file keeps its own', async () => {
     const path = '/uploads/cancelled/data';
-    await writeFile(driver, path, 'cancel', 2 * MiB + 10);
+    await writePatternFile(driver, path, 'cancel', 2 * MiB + 10);
     const committed = await raw.segments(files(path));
     const appending = await driver.writer(path, true);
     await appending.write(patternBytes('cancel', 2 * MiB + 10, 2 * MiB));
@@ -172,7 +162,7 @@ describe('swift writer and large objects, watched through a recording proxy', fu
 
   it('appends to a large file by listing its segments again, without copying them', async () => {
     const path = '/appended/data';
-    await writeFile(driver, path, 'append', 2 * MiB);
+    await writePatternFile(driver, path, 'append', 2 * MiB);
     const committed = await raw.segments(files(path));
     const stored = proxy.requests.length;
     const writer = await driver.writer(path, true);
@@ -200,13 +190,13 @@ describe('swift writer and large objects, watched through a recording proxy', fu
   });
 
   it('frees the segments of a large file that a commit or a move replaces', async () => {
-    await writeFile(driver, '/replaced/a', 'first', 2 * MiB + 1);
+    await writePatternFile(driver, '/replaced/a', 'first', 2 * MiB + 1);
     const first = await raw.segments(files('/replaced/a'));
-    await writeFile(driver, '/replaced/a', 'second', 2 * MiB + 2);
+    await writePatternFile(driver, '/replaced/a', 'second', 2 * MiB + 2);
     const second = await raw.segments(files('/replaced/a'));
     for (const segment of first) expect(await raw.head(segment)).to.equal(undefined);
 
-    await writeFile(driver, '/replaced/b', 'third', 2 * MiB + 3);
+    await writePatternFile(driver, '/replaced/b', 'third', 2 * MiB + 3);
     const stored = proxy.requests.length;
     await driver.move('/replaced/b', '/replaced/a');
     expect(uploadedBytes(proxy.requests.slice(stored)), 'a move copies no bytes').to.equal(0);
@@ -219,8 +209,8 @@ describe('swift writer and large objects, watched through a recording proxy', fu
   });
 
   it('deletes a large file’s segments with it, and those of a directory’s files and writers', async () => {
-    await writeFile(driver, '/doomed/one', 'one', 2 * MiB);
-    await writeFile(driver, '/doomed/deeper/two', 'two', 3 * MiB);
+    await writePatternFile(driver, '/doomed/one', 'one', 2 * MiB);
+    await writePatternFile(driver, '/doomed/deeper/two', 'two', 3 * MiB);
     const open = await driver.writer('/doomed/deeper/open');
     await open.write(patternBytes('open', 0, 2 * MiB + 9));
     await open.close();
@@ -236,18 +226,13 @@ describe('swift writer and large objects, watched through a recording proxy', fu
 
   it('takes a retried commit after its manifest or its tidying up failed, without a byte twice', async () => {
     const once = await createSwiftDriver({ ...options, maxAttempts: 1 });
-    const refuseOnce = (matches: (method: string, url: string) => boolean) => {
-      let refused = false;
-      proxy.intercept((method, url) => {
-        if (refused || !matches(method, url)) return undefined;
-        refused = true;
-        return { status: 503, body: 'busy' };
-      });
-    };
     const path = '/retried/data';
     const writer = await once.writer(path);
     await writer.write(patternBytes('retried', 0, 2 * MiB + 5));
-    refuseOnce((method, url) => method === 'PUT' && url.includes('multipart-manifest=put'));
+    proxy.answerOnce((method, url) => method === 'PUT' && url.includes('multipart-manifest=put'), {
+      status: 503,
+      body: 'busy',
+    });
     const failed = await writer.commit().then(
       () => undefined,
       (error: unknown) => error,
@@ -260,7 +245,10 @@ describe('swift writer and large objects, watched through a recording proxy', fu
     await appending.write(patternBytes('retried', 2 * MiB + 5, 10));
     await appending.close();
     const resumed = await once.writer(path, true);
-    refuseOnce((method, url) => method === 'DELETE' && url.includes('~partial'));
+    proxy.answerOnce((method, url) => method === 'DELETE' && url.includes('~partial'), {
+      status: 503,
+      body: 'busy',
+    });
     const untidy = await resumed.commit().then(
       () => undefined,
       (error: unknown) => error,

@@ -4,3 +4,4 @@ export type { StorageDriverSuiteFactory, StorageDriverSuiteOptions } from './opt
 export { patternBytes, patternDigest, patternStream, summarize } from './content.js';
 export type { StreamSummary } from './content.js';
 export { resumeWriterFromArguments } from './resume-in-another-process.js';
+export { waitUntil, writePatternFile } from './driver-helpers.js';

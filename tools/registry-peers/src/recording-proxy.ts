@@ -31,6 +31,14 @@ export interface RecordingProxy {
   /** Drops the faults `failNext` queued that no request has met yet. */
   clearFaults(): void;
   intercept(interceptor: Interceptor | undefined): void;
+  /**
+   * Answers the first request that `matches` with `answer` instead of the store, once; the
+   * rest go through. Replaces any interceptor.
+   */
+  answerOnce(
+    matches: (method: string, url: string) => boolean,
+    answer: { status: number; headers?: Record<string, string>; body?: string },
+  ): void;
   close(): Promise<void>;
 }
 
@@ -112,6 +120,14 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     },
     intercept(next) {
       interceptor = next;
+    },
+    answerOnce(matches, answer) {
+      let answered = false;
+      interceptor = (method, url) => {
+        if (answered || !matches(method, url)) return undefined;
+        answered = true;
+        return answer;
+      };
     },
     close: () =>
       new Promise((resolve) => {

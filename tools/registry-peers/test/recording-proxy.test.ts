@@ -67,6 +67,17 @@ describe('recording proxy', () => {
     expect(await (await fetch(`${proxy.endpoint}/e`)).text()).to.equal('GET /e 0');
   });
 
+  it('answers the first matching request once, and forwards the rest', async () => {
+    proxy.answerOnce((method) => method === 'PUT', { status: 409, body: 'once' });
+    expect((await fetch(`${proxy.endpoint}/f`)).status).to.equal(200);
+    const first = await fetch(`${proxy.endpoint}/g`, { method: 'PUT', body: 'x' });
+    expect([first.status, await first.text()]).to.deep.equal([409, 'once']);
+    expect(
+      await (await fetch(`${proxy.endpoint}/h`, { method: 'PUT', body: 'x' })).text(),
+    ).to.equal('PUT /h 1');
+    proxy.intercept(undefined);
+  });
+
   it('answers what an interceptor takes, and forwards the rest', async () => {
     proxy.intercept((method) => (method === 'DELETE' ? { status: 204 } : undefined));
     expect((await fetch(`${proxy.endpoint}/gone`, { method: 'DELETE' })).status).to.equal(204);
