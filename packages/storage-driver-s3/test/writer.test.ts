@@ -7,7 +7,12 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { isStorageError, type StorageDriver } from '@lading/storage-driver';
-import { patternBytes, patternDigest, summarize } from '@lading/storage-driver-testsuite';
+import {
+  patternBytes,
+  patternDigest,
+  summarize,
+  waitUntil,
+} from '@lading/storage-driver-testsuite';
 import { expect } from 'chai';
 import { createS3Driver, type S3DriverOptions } from '../src/index.js';
 import { startRecordingProxy, type RecordingProxy, type SeenRequest } from '@lading/registry-peers';
@@ -129,7 +134,7 @@ describe('s3 writer, watched through a recording proxy', function () {
     await driver.writer(`${directory}/nested/data`).then(async (nested) => {
       await nested.write(patternBytes('crash', 0, 5 * MiB));
     });
-    await waitFor(async () => (await uploadsUnder(`${root()}${directory}/`)).length === 2);
+    await waitUntil(async () => (await uploadsUnder(`${root()}${directory}/`)).length === 2);
     await driver.delete(directory);
     expect(await uploadsUnder(`${root()}${directory}/`)).to.deep.equal([]);
     expect(await keysUnder(`${root()}${directory}/`)).to.deep.equal([]);
@@ -204,11 +209,3 @@ describe('s3 writer, watched through a recording proxy', function () {
     });
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition never held');
-}
