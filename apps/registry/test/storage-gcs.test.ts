@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOf } from '@lading/oci';
-import { inspectRaw, writeOciLayout, type WrittenImage } from '@lading/registry-peers';
+import { writeOciLayout, type WrittenImage } from '@lading/registry-peers';
 import { expect } from 'chai';
 import { digestOfBody, pushAndPull } from './support/chunked-upload.js';
 import { gcsStorage, type GcsStorage } from './support/gcs-storage.js';
 import { startLading, type LadingProcess } from './support/lading-process.js';
+import { distributionBlobPath, expectServesEveryBlobItself } from './support/second-node.js';
 import { expectSkopeoRoundTrip } from './support/skopeo-round-trip.js';
 
 const MiB = 1024 * 1024;
@@ -68,7 +69,7 @@ describe('the server on the gcs driver', function () {
     const location = await expectSignedRedirect(storage, lading, bigLayer, image);
     // The signature covers the object's name: the URL opens this blob and no other, not even
     // one that exists in the same bucket.
-    const otherName = storage.objectName(blobDataPath(String(image.layerDigests[0])));
+    const otherName = storage.objectName(distributionBlobPath(String(image.layerDigests[0])));
     expect((await storage.behindTheDriver.file(otherName).exists())[0]).to.equal(true);
     const forged = new URL(location);
     forged.pathname = `/${storage.bucket}/${otherName}`;
@@ -86,15 +87,7 @@ describe('the server on the gcs driver', function () {
   });
 
   it('streams blobs itself when redirects are off, as a second node on the same bucket', async () => {
-    const manifest = Buffer.from(await inspectRaw(`docker://${streaming.host}/team/app:1.0`));
-    expect(digestOf(manifest)).to.equal(image.manifestDigest);
-    for (const [digest, content] of image.blobs) {
-      const response = await fetch(`${streaming.url}/v2/team/app/blobs/${digest}`, {
-        redirect: 'manual',
-      });
-      expect(response.status, digest).to.equal(200);
-      expect(await digestOfBody(response)).to.deep.equal({ bytes: content.length, digest });
-    }
+    await expectServesEveryBlobItself(streaming, image);
   });
 
   it('takes a 48 MiB layer in PATCHes of 7 MiB + 3 and gives it back byte for byte', async () => {
@@ -118,12 +111,6 @@ function config(parameters: string, storageSettings = ''): string {
   return `version: 0.1\nstorage:\n  gcs:\n${parameters}${storageSettings}http:\n  addr: 127.0.0.1:0\n`;
 }
 
-/** distribution's storage path of a blob's bytes. */
-function blobDataPath(digest: string): string {
-  const hex = digest.slice('sha256:'.length);
-  return `/docker/registry/v2/blobs/sha256/${hex.slice(0, 2)}/${hex}/data`;
-}
-
 /**
  * A GET of the blob on `server` answers 307 with a V4 signed URL on the emulator, for the
  * blob's data object, signed by the service account; the URL gives the blob's exact bytes, and
@@ -145,7 +132,7 @@ async function expectSignedRedirect(
   const url = new URL(location);
   expect(url.origin).to.equal(new URL(storage.emulator.endpoint).origin);
   expect(decodeURIComponent(url.pathname)).to.equal(
-    `/${storage.bucket}/${storage.objectName(blobDataPath(digest))}`,
+    `/${storage.bucket}/${storage.objectName(distributionBlobPath(digest))}`,
   );
   const credential = String(url.searchParams.get('X-Goog-Credential'));
   expect(credential.split('/')[0]).to.equal(storage.emulator.serviceAccount.client_email);
@@ -162,7 +149,7 @@ async function expectSignedRedirect(
 
 /** The blob's data object, read through the SDK: one object holding exactly the blob. */
 async function expectStoredWhole(storage: GcsStorage, digest: string, size: number): Promise<void> {
-  const file = storage.behindTheDriver.file(storage.objectName(blobDataPath(digest)));
+  const file = storage.behindTheDriver.file(storage.objectName(distributionBlobPath(digest)));
   const [metadata] = await file.getMetadata();
   expect(Number(metadata.size)).to.equal(size);
   const [content] = await file.download();
@@ -178,7 +165,7 @@ async function expectNoWriterState(storage: GcsStorage, committed: string): Prom
   const [files] = await storage.behindTheDriver.getFiles({ prefix: `${storage.rootdirectory}/` });
   const names = files.map((file) => file.name);
   expect(names, 'the listing sees the committed blob').to.include(
-    storage.objectName(blobDataPath(committed)),
+    storage.objectName(distributionBlobPath(committed)),
   );
   expect(names.filter((name) => /~partial|~segments/.test(name))).to.deep.equal([]);
 }

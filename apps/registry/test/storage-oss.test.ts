@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { digestOf } from '@lading/oci';
-import { inspectRaw, writeOciLayout, type WrittenImage } from '@lading/registry-peers';
+import { writeOciLayout, type WrittenImage } from '@lading/registry-peers';
 import type OSS from 'ali-oss';
 import { expect } from 'chai';
 import { digestOfBody, pushAndPull } from './support/chunked-upload.js';
 import { startLading, type LadingProcess } from './support/lading-process.js';
+import { distributionBlobPath, expectServesEveryBlobItself } from './support/second-node.js';
 import { ossStorage, type OssStorage } from './support/oss-storage.js';
 import { expectSkopeoRoundTrip } from './support/skopeo-round-trip.js';
 
@@ -67,7 +67,7 @@ describe('the server on the oss driver', function () {
     const location = await expectSignedRedirect(storage, lading, bigLayer, image);
     // The signature covers the object's name: the URL opens this blob and no other, not even
     // one that exists in the same bucket.
-    const otherName = storage.objectName(blobDataPath(String(image.layerDigests[0])));
+    const otherName = storage.objectName(distributionBlobPath(String(image.layerDigests[0])));
     const other = await storage.behindTheDriver.head(otherName);
     expect(other.status).to.equal(200);
     const forged = new URL(location);
@@ -88,15 +88,7 @@ describe('the server on the oss driver', function () {
   });
 
   it('streams blobs itself when redirects are off, as a second node on the same bucket', async () => {
-    const manifest = Buffer.from(await inspectRaw(`docker://${streaming.host}/team/app:1.0`));
-    expect(digestOf(manifest)).to.equal(image.manifestDigest);
-    for (const [digest, content] of image.blobs) {
-      const response = await fetch(`${streaming.url}/v2/team/app/blobs/${digest}`, {
-        redirect: 'manual',
-      });
-      expect(response.status, digest).to.equal(200);
-      expect(await digestOfBody(response)).to.deep.equal({ bytes: content.length, digest });
-    }
+    await expectServesEveryBlobItself(streaming, image);
   });
 
   it('takes a 48 MiB layer in PATCHes of 7 MiB + 3 and gives it back byte for byte', async () => {
@@ -120,12 +112,6 @@ function config(parameters: string, storageSettings = ''): string {
   return `version: 0.1\nstorage:\n  oss:\n${parameters}${storageSettings}http:\n  addr: 127.0.0.1:0\n`;
 }
 
-/** distribution's storage path of a blob's bytes. */
-function blobDataPath(digest: string): string {
-  const hex = digest.slice('sha256:'.length);
-  return `/docker/registry/v2/blobs/sha256/${hex.slice(0, 2)}/${hex}/data`;
-}
-
 /**
  * A GET of the blob on `server` answers 307 with a V1 signed URL on the emulator, for the
  * blob's data object, signed with the configured AccessKey; the URL gives the blob's exact
@@ -147,7 +133,7 @@ async function expectSignedRedirect(
   const url = new URL(location);
   expect(url.origin).to.equal(new URL(storage.endpoint).origin);
   expect(decodeURIComponent(url.pathname)).to.equal(
-    `/${storage.bucket}/${storage.objectName(blobDataPath(digest))}`,
+    `/${storage.bucket}/${storage.objectName(distributionBlobPath(digest))}`,
   );
   expect(url.searchParams.get('OSSAccessKeyId')).to.equal(storage.emulator.accessKeyId);
   const validFor = Number(url.searchParams.get('Expires')) - Date.now() / 1000;
@@ -166,7 +152,7 @@ async function expectSignedRedirect(
  * parts of `chunksize`.
  */
 async function expectStoredWhole(storage: OssStorage, digest: string, size: number): Promise<void> {
-  const name = storage.objectName(blobDataPath(digest));
+  const name = storage.objectName(distributionBlobPath(digest));
   const head = await storage.behindTheDriver.head(name);
   const headers = head.res.headers as Record<string, string | undefined>;
   expect(Number(headers['content-length'])).to.equal(size);
@@ -209,7 +195,7 @@ async function expectNoWriterState(storage: OssStorage, committed: string): Prom
     token = page.isTruncated ? page.nextContinuationToken : undefined;
   } while (token !== undefined);
   expect(names, 'the listing sees the committed blob').to.include(
-    storage.objectName(blobDataPath(committed)),
+    storage.objectName(distributionBlobPath(committed)),
   );
   expect(names.filter((name) => name.includes('~'))).to.deep.equal([]);
   const uploads = await client.listUploads({ prefix, 'max-uploads': 1000 });

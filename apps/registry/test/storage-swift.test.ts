@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { digestOf } from '@lading/oci';
-import { inspectRaw, writeOciLayout, type WrittenImage } from '@lading/registry-peers';
+import { writeOciLayout, type WrittenImage } from '@lading/registry-peers';
 import { expect } from 'chai';
 import { digestOfBody, pushAndPull } from './support/chunked-upload.js';
 import { startLading, type LadingProcess } from './support/lading-process.js';
+import { distributionBlobPath, expectServesEveryBlobItself } from './support/second-node.js';
 import { expectSkopeoRoundTrip } from './support/skopeo-round-trip.js';
 import { swiftStorage, type SwiftStorage } from './support/swift-storage.js';
 
@@ -94,15 +94,7 @@ describe('the server on the swift driver', function () {
   });
 
   it('streams blobs itself when redirects are off, as a second node on the same container', async () => {
-    const manifest = Buffer.from(await inspectRaw(`docker://${streaming.host}/team/app:1.0`));
-    expect(digestOf(manifest)).to.equal(image.manifestDigest);
-    for (const [digest, content] of image.blobs) {
-      const response = await fetch(`${streaming.url}/v2/team/app/blobs/${digest}`, {
-        redirect: 'manual',
-      });
-      expect(response.status, digest).to.equal(200);
-      expect(await digestOfBody(response)).to.deep.equal({ bytes: content.length, digest });
-    }
+    await expectServesEveryBlobItself(streaming, image);
   });
 
   it('takes a 48 MiB layer in PATCHes of 7 MiB + 3 and gives it back byte for byte', async () => {
@@ -149,10 +141,7 @@ async function expectStaticLargeObject(
   digest: string,
   size: number,
 ): Promise<void> {
-  const hex = digest.slice('sha256:'.length);
-  const { url, token } = await storage.objectBehindTheDriver(
-    `/docker/registry/v2/blobs/sha256/${hex.slice(0, 2)}/${hex}/data`,
-  );
+  const { url, token } = await storage.objectBehindTheDriver(distributionBlobPath(digest));
   const head = await fetch(url, { method: 'HEAD', headers: { 'x-auth-token': token } });
   expect(head.status).to.equal(200);
   expect(head.headers.get('x-static-large-object')).to.equal('True');
