@@ -185,8 +185,7 @@ compatibility:
         errors: [{ code: 'UNKNOWN', message: 'unknown error', detail: {} }],
       });
       expect(text).to.not.contain('blocker');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const logged = broken.logs.find((entry) => entry.msg === 'request failed');
+      const logged = await broken.waitForLog((entry) => entry.msg === 'request failed');
       expect(JSON.stringify(logged)).to.contain('ENOTDIR');
     } finally {
       await broken.stop();

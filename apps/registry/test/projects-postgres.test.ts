@@ -134,14 +134,10 @@ lading:
 
   it('warns while the database has no users, and takes an administrator made by the CLI', async () => {
     // The server looks at the users once it listens, so the warning may follow a moment later.
-    const warned = () =>
-      lading.logs.some((entry) =>
-        String(entry.msg).includes('the projects database has no users yet'),
-      );
-    for (let waited = 0; !warned() && waited < 5000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(warned(), JSON.stringify(lading.logs)).to.equal(true);
+    const warning = await lading.waitForLog((entry) =>
+      String(entry.msg).includes('the projects database has no users yet'),
+    );
+    expect(warning.level).to.equal('warn');
     const created = await runLading(
       [
         'users',

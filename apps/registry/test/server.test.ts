@@ -65,8 +65,9 @@ describe('lading serve', function () {
       headers: { 'x-request-id': 'req-42' },
     });
     expect(response.headers.get('x-request-id')).to.equal('req-42');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const entry = lading.logs.find((log) => log.msg === 'request' && log.requestId === 'req-42');
+    const entry = await lading.waitForLog(
+      (log) => log.msg === 'request' && log.requestId === 'req-42',
+    );
     expect(entry).to.include({
       method: 'GET',
       route: 'tags',
@@ -75,15 +76,18 @@ describe('lading serve', function () {
       environment: 'test',
       service: 'lading',
     });
-    expect(entry?.time).to.be.a('string');
+    expect(entry.time).to.be.a('string');
     const generated = (await fetch(`${lading.url}/v2/`)).headers.get('x-request-id');
     expect(generated).to.match(/^[0-9a-f-]{36}$/);
   });
 
   it('keeps query strings (upload state) out of the access log', async () => {
     const started = await fetch(`${lading.url}/v2/library/app/blobs/uploads/`, { method: 'POST' });
-    await fetch(started.headers.get('location') ?? '');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const location = new URL(started.headers.get('location') ?? '');
+    expect(location.search).to.contain('_state');
+    await fetch(location, { headers: { 'x-request-id': 'upload-status' } });
+    const logged = await lading.waitForLog((log) => log.requestId === 'upload-status');
+    expect(logged.path).to.equal(location.pathname);
     expect(JSON.stringify(lading.logs)).to.not.contain('_state');
   });
 

@@ -30,6 +30,15 @@ export interface LadingProcess {
   stderr(): string;
   /** Resolves once stderr holds `text`; rejects, quoting stderr, after `timeoutMs`. */
   waitForStderr(text: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves with the first log line `matches` accepts, waiting for it to arrive (a line is
+   * logged after the response that caused it may have been sent); rejects, quoting the
+   * logs, after `timeoutMs`.
+   */
+  waitForLog(
+    matches: (entry: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   /** Sends `signal` and waits for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -64,7 +73,9 @@ export async function startLading(options: LadingOptions = {}): Promise<LadingPr
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // 'close', not 'exit': it comes after stdout and stderr are read to the end, so `logs`
+  // holds every line the process wrote before it ended.
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   const listening = new Promise<Record<string, unknown>[]>((resolve, reject) => {
     const found: Record<string, unknown>[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -101,6 +112,14 @@ export async function startLading(options: LadingOptions = {}): Promise<LadingPr
     waitForStderr: async (text, timeoutMs = 10_000) => {
       for (let waited = 0; !stderr.includes(text); waited += 50) {
         if (waited >= timeoutMs) throw new Error(`no "${text}" on stderr:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    waitForLog: async (matches, timeoutMs = 10_000) => {
+      for (let waited = 0; ; waited += 50) {
+        const entry = logs.find(matches);
+        if (entry !== undefined) return entry;
+        if (waited >= timeoutMs) throw new Error(`no such log line in:\n${JSON.stringify(logs)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
