@@ -1,5 +1,8 @@
 import { MediaType, digestOf } from '@lading/oci';
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { readdir, readlink } from 'node:fs/promises';
+import { request } from 'node:http';
 import { startLading, type LadingProcess } from './support/lading-process.js';
 
 const config = `version: 0.1
@@ -113,6 +116,59 @@ describe('lading serve', function () {
       (await fetch(`${lading.url}/metrics`)).status,
       'metrics stay off the public port',
     ).to.equal(404);
+  });
+
+  it('serves a 40 MiB blob whole and in ranges, byte for byte, from reused read buffers', async () => {
+    const content = randomBytes(40 * 1024 * 1024);
+    const digest = await pushBlob(lading, 'library/big', content);
+    for (let round = 0; round < 2; round += 1) {
+      const whole = await fetch(`${lading.url}/v2/library/big/blobs/${digest}`);
+      expect(whole.status).to.equal(200);
+      expect(digestOf(Buffer.from(await whole.arrayBuffer()))).to.equal(digest);
+    }
+    const start = 3 * 1024 * 1024 + 5;
+    const end = 37 * 1024 * 1024;
+    const part = await fetch(`${lading.url}/v2/library/big/blobs/${digest}`, {
+      headers: { range: `bytes=${start}-${end}` },
+    });
+    expect(part.status).to.equal(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(content.subarray(start, end + 1))).to.equal(
+      true,
+    );
+  });
+
+  it('closes the blob file when a client leaves in the middle of a download', async () => {
+    const digest = await pushBlob(lading, 'library/left', randomBytes(32 * 1024 * 1024));
+    const openBlobFiles = async () => {
+      const links = await Promise.all(
+        (await readdir(`/proc/${lading.child.pid}/fd`)).map((fd) =>
+          readlink(`/proc/${lading.child.pid}/fd/${fd}`).catch(() => ''),
+        ),
+      );
+      return links.filter((target) => target.includes(digest.slice(7))).length;
+    };
+    // A client that reads a little and stops reading (the server's writes back up)...
+    const get = request(`${lading.url}/v2/library/left/blobs/${digest}`);
+    await new Promise<void>((resolve, reject) => {
+      get.once('response', (response) => {
+        response.once('data', () => {
+          response.pause();
+          resolve();
+        });
+      });
+      get.once('error', reject);
+      get.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await openBlobFiles(), 'open while the download waits').to.equal(1);
+    // ...then leaves.
+    get.destroy();
+    for (let waited = 0; (await openBlobFiles()) > 0 && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await openBlobFiles()).to.equal(0);
+    const again = await fetch(`${lading.url}/v2/library/left/blobs/${digest}`);
+    expect(digestOf(Buffer.from(await again.arrayBuffer()))).to.equal(digest);
   });
 
   it('answers other paths with 404', async () => {

@@ -1,5 +1,4 @@
-import { pipeline } from 'node:stream/promises';
-import { BlobRangeNotSatisfiableError } from '@lading/registry-engine';
+import { BlobRangeNotSatisfiableError, pipeRecycling } from '@lading/registry-engine';
 import { parseByteRange } from './byte-range.js';
 import { requestContext, type Exchange, type HandlerContext } from './handler-context.js';
 
@@ -50,7 +49,7 @@ export async function getBlob(context: HandlerContext, exchange: Exchange): Prom
   } else {
     response.status(200);
   }
-  await pipeline(stream, response);
+  await pipeRecycling(stream, response);
 }
 
 /** `DELETE /v2/<name>/blobs/<digest>`: unlinks the blob from the repository. */

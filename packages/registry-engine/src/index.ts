@@ -3,6 +3,8 @@ export type { RegistryEngineOptions } from './engine.js';
 export type { ForeignLayerPolicy } from './engine-context.js';
 export { Repository } from './repository.js';
 export type { RepositoryBlobs, BlobReadOptions, OpenedBlob } from './repository-blobs.js';
+// How to send an opened blob's stream so that the storage reader can reuse its buffers.
+export { pipeRecycling } from '@lading/storage-driver';
 export type {
   CompleteOptions,
   RepositoryUploads,

@@ -12,6 +12,7 @@ import {
 } from '@lading/storage-driver';
 import type { LimitFunction } from 'p-limit';
 import { errorCode, isMissing, type FileHandle, type FileSystem } from './file-system.js';
+import { FileRangeReader } from './file-range-reader.js';
 import { FilesystemWriter } from './filesystem-writer.js';
 import { ListingCache } from './listing-cache.js';
 import { LocalPaths, stagingPath, temporaryPath } from './local-paths.js';
@@ -92,12 +93,7 @@ export class FilesystemBackend implements StorageBackend {
       const end = length === undefined ? info.size : Math.min(info.size, offset + length);
       if (end > offset) {
         const { chunkBytes, release } = this.#readBudget.take(end - offset);
-        const stream = handle.createReadStream({
-          start: offset,
-          end: end - 1,
-          highWaterMark: chunkBytes,
-        });
-        return stream.once('close', release);
+        return new FileRangeReader(handle, offset, end, chunkBytes, release);
       }
       await handle.close();
       return Readable.from([], { objectMode: false });
