@@ -21,6 +21,13 @@ export interface MachineLimits {
   loopbackUploadMBps: number;
   /** A node:http server on 127.0.0.1 that sends a body from memory, MB/s. */
   loopbackDownloadMBps: number;
+  /**
+   * A node:http server on 127.0.0.1 that does what every registry upload must and no more:
+   * SHA-256 of the body. With the workloads' client, no Node registry uploads faster here, MB/s.
+   */
+  hashedUploadMBps: number;
+  /** The same, also writing the body to a file (not fsynced): a bare upload, MB/s. */
+  bareUploadMBps: number;
 }
 
 export interface LimitSizes {
@@ -84,13 +91,21 @@ export async function measureDiskWrite(
  */
 export async function measureLoopback(
   bytes: number,
+  directory: string,
   attempts = 3,
-): Promise<{ uploadMBps: number; downloadMBps: number }> {
+): Promise<{
+  uploadMBps: number;
+  downloadMBps: number;
+  hashedUploadMBps: number;
+  bareUploadMBps: number;
+}> {
   const script = fileURLToPath(new URL('./loopback-server.ts', import.meta.url));
   const content = payload('bench/limits-loopback', bytes);
-  const child = spawn(process.execPath, ['--import', 'tsx', script, content.seed, String(bytes)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, content.seed, String(bytes), directory],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const agent = keepAliveAgent(1);
   try {
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
@@ -98,6 +113,19 @@ export async function measureLoopback(
     const body = content.bytes();
     let uploadMBps = 0;
     let downloadMBps = 0;
+    let hashedUploadMBps = 0;
+    let bareUploadMBps = 0;
+    const floor = async (path: string): Promise<number> => {
+      const started = performance.now();
+      const answer = await send({ method: 'PUT', url: `${url}${path}`, agent, body });
+      if (answer.status !== 201 || answer.headers['x-digest'] !== content.digest()) {
+        throw new Error(
+          `the loopback server's /${path} answered ${String(answer.status)} with digest ` +
+            `${String(answer.headers['x-digest'])} ${String(answer.headers['x-error'] ?? '')}`,
+        );
+      }
+      return megabytesPerSecond(bytes, performance.now() - started);
+    };
     for (let attempt = 0; attempt < attempts; attempt += 1) {
       let started = performance.now();
       const put = await send({ method: 'PUT', url, agent, body });
@@ -120,8 +148,10 @@ export async function measureLoopback(
       downloadMBps = Math.max(downloadMBps, megabytesPerSecond(bytes, performance.now() - started));
       difference ??= verifier.finish();
       if (difference !== undefined) throw new Error(`the loopback download differs: ${difference}`);
+      hashedUploadMBps = Math.max(hashedUploadMBps, await floor('hash'));
+      bareUploadMBps = Math.max(bareUploadMBps, await floor('store'));
     }
-    return { uploadMBps, downloadMBps };
+    return { uploadMBps, downloadMBps, hashedUploadMBps, bareUploadMBps };
   } finally {
     agent.destroy();
     child.kill();
@@ -143,12 +173,17 @@ export async function measureLimits(directory: string, sizes: LimitSizes): Promi
       await measureDiskWrite(directory, sizes.diskBytes, true),
     );
   }
-  const { uploadMBps, downloadMBps } = await measureLoopback(sizes.loopbackBytes);
+  const { uploadMBps, downloadMBps, hashedUploadMBps, bareUploadMBps } = await measureLoopback(
+    sizes.loopbackBytes,
+    directory,
+  );
   return {
     sha256MBps,
     diskWriteFsyncMBps,
     diskWriteMBps,
     loopbackUploadMBps: uploadMBps,
     loopbackDownloadMBps: downloadMBps,
+    hashedUploadMBps,
+    bareUploadMBps,
   };
 }

@@ -60,6 +60,8 @@ export function formatLimits(limits: MachineLimits): string {
       ['disk write, 1 MiB writes, no fsync', formatNumber(limits.diskWriteMBps)],
       ['loopback HTTP upload (node:http sink)', formatNumber(limits.loopbackUploadMBps)],
       ['loopback HTTP download (node:http from memory)', formatNumber(limits.loopbackDownloadMBps)],
+      ['upload floor: node:http + SHA-256', formatNumber(limits.hashedUploadMBps)],
+      ['upload floor: node:http + SHA-256 + file, no fsync', formatNumber(limits.bareUploadMBps)],
     ],
   );
 }
@@ -69,7 +71,11 @@ export function shareOfLimits(row: SummaryRow, limits: MachineLimits | undefined
   const lading = row.lading?.median;
   if (limits === undefined || lading === undefined || row.key !== 'MBps') return '';
   if (row.workload === 1 || row.workload === 2) {
-    return `${percent(lading / limits.sha256MBps)} SHA, ${percent(lading / limits.loopbackUploadMBps)} lo-up`;
+    return [
+      `${percent(lading / limits.sha256MBps)} SHA`,
+      `${percent(lading / limits.loopbackUploadMBps)} lo-up`,
+      `${percent(lading / limits.bareUploadMBps)} bare`,
+    ].join(', ');
   }
   if (row.workload === 3) return `${percent(lading / limits.loopbackDownloadMBps)} lo-down`;
   return '';

@@ -75,6 +75,27 @@ export function targetText(rule: TargetRule): string {
   }
 }
 
+/**
+ * The most MB/s any Node server could reach in a transfer workload on this machine, with the
+ * workloads' client: receiving and hashing (uploads), or sending from memory (the download).
+ */
+function ceilingMBps(workload: number, limits: MachineLimits | undefined): number | undefined {
+  if (limits === undefined) return undefined;
+  if (workload === 1 || workload === 2) return limits.hashedUploadMBps;
+  if (workload === 3) return limits.loopbackDownloadMBps;
+  return undefined;
+}
+
+/** `observed`, saying so when meeting the target needs more MB/s than the ceiling. */
+function withReach(
+  observed: string,
+  neededMBps: number | undefined,
+  ceiling: number | undefined,
+): string {
+  if (neededMBps === undefined || ceiling === undefined || neededMBps <= ceiling) return observed;
+  return `${observed}; needs ${fixed(neededMBps, 0)} MB/s, above this machine's ceiling of ${fixed(ceiling, 0)}: out of reach`;
+}
+
 function find(rows: readonly SummaryRow[], workload: number, key: string): SummaryRow | undefined {
   return rows.find((row) => row.workload === workload && row.key === key);
 }
@@ -102,13 +123,17 @@ export function evaluateTargets(
       case 'ratio': {
         const row = find(rows, rule.workload, rule.key);
         const ratio = row === undefined ? undefined : advantage(row);
+        const distribution = row?.distribution?.median;
+        const needed = distribution === undefined ? undefined : distribution * rule.min;
         outcomes.push(
           verdict(
             rule.workload,
             rule.key,
             text,
             ratio === undefined ? undefined : ratio >= rule.min,
-            ratio === undefined ? 'no number' : `${fixed(ratio)}×`,
+            ratio === undefined
+              ? 'no number'
+              : withReach(`${fixed(ratio)}×`, needed, ceilingMBps(rule.workload, limits)),
           ),
         );
         break;
@@ -123,7 +148,13 @@ export function evaluateTargets(
             rule.key,
             text,
             share === undefined ? undefined : share >= rule.min,
-            share === undefined ? 'no number' : `${fixed(share * 100, 0)}%`,
+            share === undefined
+              ? 'no number'
+              : withReach(
+                  `${fixed(share * 100, 0)}%`,
+                  (limits?.sha256MBps ?? 0) * rule.min,
+                  ceilingMBps(rule.workload, limits),
+                ),
           ),
         );
         break;

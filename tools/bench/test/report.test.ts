@@ -20,6 +20,8 @@ const limits: MachineLimits = {
   diskWriteMBps: 2000,
   loopbackUploadMBps: 1600,
   loopbackDownloadMBps: 2500,
+  hashedUploadMBps: 1300,
+  bareUploadMBps: 1100,
 };
 
 const [upload, , , head] = workloads;
@@ -129,7 +131,7 @@ describe('report', () => {
       '153',
       'ms/100 MB',
     ]);
-    expect(cells[13]).to.equal('55% SHA, 69% lo-up');
+    expect(cells[13]).to.equal('55% SHA, 69% lo-up, 100% bare');
     const failed = lines.find((line) => line.includes('blob HEAD')) ?? '';
     expect(failed).to.include('FAILED (no score)');
     expect(failed).to.not.match(/\d+\.\d+/);

@@ -13,6 +13,7 @@ interface SmokeJson {
   medians: Record<string, Record<'lading' | 'distribution', Record<string, number | null>>>;
   failures: unknown[];
   targets: unknown;
+  limits: Record<string, number>;
 }
 
 describe('npm run bench -- --smoke', function () {
@@ -55,6 +56,10 @@ describe('npm run bench -- --smoke', function () {
         }
       }
     }
+    for (const [limit, value] of Object.entries(result.limits)) {
+      expect(value, limit).to.be.above(0);
+    }
+    expect(Object.keys(result.limits)).to.include('bareUploadMBps');
     expect(output).to.match(/^\| workload +\| metric/m);
   });
 });

@@ -10,6 +10,8 @@ const limits: MachineLimits = {
   diskWriteMBps: 2000,
   loopbackUploadMBps: 2000,
   loopbackDownloadMBps: 2000,
+  hashedUploadMBps: 1200,
+  bareUploadMBps: 1000,
 };
 
 describe('targets', () => {
@@ -35,6 +37,38 @@ describe('targets', () => {
     expect(judge(10)?.met).to.equal(true);
     expect(judge(11)?.met).to.equal(false);
     expect(judge(11)?.observed).to.equal('9.09×');
+  });
+
+  it('say when a transfer target needs more than any Node server reaches here', () => {
+    const judge = (
+      rule: Extract<TargetRule, { kind: 'ratio' | 'share-of-sha256' }>,
+      lading: number,
+      distribution: number,
+    ) =>
+      evaluateTargets(
+        [row(rule.workload, 'MBps', 'higher', figures(lading), figures(distribution))],
+        limits,
+        [rule],
+      )[0]?.observed;
+    const upload = { kind: 'ratio', workload: 1, key: 'MBps', min: 2 } as const;
+    // Twice 700 is above the 1,200 MB/s a server that only hashes reaches.
+    expect(judge(upload, 900, 700)).to.equal(
+      "1.29×; needs 1400 MB/s, above this machine's ceiling of 1200: out of reach",
+    );
+    expect(judge(upload, 900, 500)).to.equal('1.80×');
+    const download = { kind: 'ratio', workload: 3, key: 'MBps', min: 1.3 } as const;
+    expect(judge(download, 1500, 1600)).to.match(
+      /needs 2080 MB\/s.*ceiling of 2000: out of reach$/,
+    );
+    const share = { kind: 'share-of-sha256', workload: 2, key: 'MBps', min: 0.5 } as const;
+    expect(judge(share, 900, 1)).to.equal('45%');
+    expect(
+      evaluateTargets(
+        [row(2, 'MBps', 'higher', figures(900), figures(1))],
+        { ...limits, hashedUploadMBps: 950 },
+        [share],
+      )[0]?.observed,
+    ).to.equal("45%; needs 1000 MB/s, above this machine's ceiling of 950: out of reach");
   });
 
   it('judge the share of SHA-256', () => {
