@@ -5,6 +5,7 @@ import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DownloadProcess } from './download-process.js';
 import { keepAliveAgent, send } from './http-client.js';
 import { MiB, payload } from './payload.js';
 import { megabytesPerSecond } from './stats.js';
@@ -19,7 +20,7 @@ export interface MachineLimits {
   diskWriteMBps: number;
   /** A node:http server on 127.0.0.1 that discards the body, with the workloads' client, MB/s. */
   loopbackUploadMBps: number;
-  /** A node:http server on 127.0.0.1 that sends a body from memory, MB/s. */
+  /** A node:http server on 127.0.0.1 that sends a body from memory, to the download process, MB/s. */
   loopbackDownloadMBps: number;
   /**
    * A node:http server on 127.0.0.1 that does what every registry upload must and no more:
@@ -107,6 +108,7 @@ export async function measureLoopback(
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const agent = keepAliveAgent(1);
+  const downloader = DownloadProcess.start(content);
   try {
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
     const url = `http://127.0.0.1:${line.trim()}/`;
@@ -127,27 +129,19 @@ export async function measureLoopback(
       return megabytesPerSecond(bytes, performance.now() - started);
     };
     for (let attempt = 0; attempt < attempts; attempt += 1) {
-      let started = performance.now();
+      const started = performance.now();
       const put = await send({ method: 'PUT', url, agent, body });
       uploadMBps = Math.max(uploadMBps, megabytesPerSecond(bytes, performance.now() - started));
       if (put.status !== 201 || put.headers['x-received'] !== String(bytes)) {
         throw new Error(`the loopback server took ${String(put.headers['x-received'])} bytes`);
       }
-      // Compared as the workloads compare a download, so the limit includes the client's cost.
-      const verifier = content.verifier();
-      let difference: string | undefined;
-      started = performance.now();
-      await send({
-        method: 'GET',
-        url,
-        agent,
-        onBody: (piece) => {
-          difference ??= verifier.update(piece);
-        },
-      });
-      downloadMBps = Math.max(downloadMBps, megabytesPerSecond(bytes, performance.now() - started));
-      difference ??= verifier.finish();
-      if (difference !== undefined) throw new Error(`the loopback download differs: ${difference}`);
+      // By workload 3's download process, so the limit includes the client's cost.
+      const got = await downloader.download(url);
+      if (got.status !== 200 || got.difference !== null || got.error !== null) {
+        const why = got.error ?? got.difference ?? `status ${got.status}`;
+        throw new Error(`the loopback download failed: ${why}`);
+      }
+      downloadMBps = Math.max(downloadMBps, megabytesPerSecond(bytes, got.elapsedMs));
       hashedUploadMBps = Math.max(hashedUploadMBps, await floor('hash'));
       bareUploadMBps = Math.max(bareUploadMBps, await floor('store'));
     }
@@ -155,6 +149,7 @@ export async function measureLoopback(
   } finally {
     agent.destroy();
     child.kill();
+    await downloader.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 import type { Checker } from './correctness.js';
+import type { DownloadResult } from './download-client.js';
 import { send, type HttpResponse } from './http-client.js';
 import { nextLink } from './link-header.js';
 import type { Payload } from './payload.js';
@@ -146,6 +147,30 @@ export async function checkBlobGet(
   client.check.headerEquals(response, 'Docker-Content-Digest', digest, what);
   difference ??= verifier.finish();
   if (difference !== undefined) client.check.fail(`${what}: the body differs: ${difference}`);
+}
+
+/** Checks what the download process got for a GET of `content`: 200, headers, every byte. */
+export function checkDownload(
+  client: RegistryClient,
+  repository: string,
+  content: Payload,
+  result: DownloadResult,
+): void {
+  const digest = content.digest();
+  const what = `GET /v2/${repository}/blobs/${short(digest)}`;
+  if (result.error !== null) client.check.fail(`${what} failed: ${result.error}`);
+  const response = { status: result.status, headers: result.headers, body: Buffer.alloc(0) };
+  client.check.status(response, 200, what);
+  client.check.headerEquals(response, 'Content-Length', String(content.size), what);
+  client.check.headerEquals(response, 'Docker-Content-Digest', digest, what);
+  if (result.difference !== null) {
+    client.check.fail(`${what}: the body differs: ${result.difference}`);
+  }
+}
+
+/** The URL of a blob, for the download process. */
+export function blobUrl(client: RegistryClient, repository: string, digest: string): string {
+  return `${client.url}/v2/${repository}/blobs/${digest}`;
 }
 
 /** PUT a manifest by tag or digest → 201 with its digest. */
