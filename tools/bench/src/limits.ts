@@ -27,7 +27,10 @@ export interface MachineLimits {
    * SHA-256 of the body. With the workloads' client, no Node registry uploads faster here, MB/s.
    */
   hashedUploadMBps: number;
-  /** The same, also writing the body to a file (not fsynced): a bare upload, MB/s. */
+  /**
+   * The same, also writing the body to a file, not fsynced: less than any registry that keeps
+   * uploads on this disk does, so the targets take it as the ceiling for uploads, MB/s.
+   */
   bareUploadMBps: number;
 }
 

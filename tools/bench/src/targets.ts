@@ -76,12 +76,13 @@ export function targetText(rule: TargetRule): string {
 }
 
 /**
- * The most MB/s any Node server could reach in a transfer workload on this machine, with the
- * workloads' client: receiving and hashing (uploads), or sending from memory (the download).
+ * The most MB/s a Node server reaches in a transfer workload on this machine, with the
+ * workloads' client, doing less than a registry must: hashing the body and writing it to a
+ * file without fsync (uploads), or sending from memory (the download).
  */
 function ceilingMBps(workload: number, limits: MachineLimits | undefined): number | undefined {
   if (limits === undefined) return undefined;
-  if (workload === 1 || workload === 2) return limits.hashedUploadMBps;
+  if (workload === 1 || workload === 2) return limits.bareUploadMBps;
   if (workload === 3) return limits.loopbackDownloadMBps;
   return undefined;
 }

@@ -51,9 +51,9 @@ describe('targets', () => {
         [rule],
       )[0]?.observed;
     const upload = { kind: 'ratio', workload: 1, key: 'MBps', min: 2 } as const;
-    // Twice 700 is above the 1,200 MB/s a server that only hashes reaches.
+    // Twice 700 is above the 1,000 MB/s a server that only hashes and writes reaches.
     expect(judge(upload, 900, 700)).to.equal(
-      "1.29×; needs 1400 MB/s, above this machine's ceiling of 1200: out of reach",
+      "1.29×; needs 1400 MB/s, above this machine's ceiling of 1000: out of reach",
     );
     expect(judge(upload, 900, 500)).to.equal('1.80×');
     const download = { kind: 'ratio', workload: 3, key: 'MBps', min: 1.3 } as const;
@@ -65,7 +65,7 @@ describe('targets', () => {
     expect(
       evaluateTargets(
         [row(2, 'MBps', 'higher', figures(900), figures(1))],
-        { ...limits, hashedUploadMBps: 950 },
+        { ...limits, bareUploadMBps: 950 },
         [share],
       )[0]?.observed,
     ).to.equal("45%; needs 1000 MB/s, above this machine's ceiling of 950: out of reach");
