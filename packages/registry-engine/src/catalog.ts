@@ -49,6 +49,8 @@ export async function listRepositories(
       return true;
     },
     (path) => whollyBefore(path, request.last),
+    // The page, and one more to know whether it is the last.
+    () => limit + 1 - repositories.length,
   );
   return { repositories, truncated };
 }
@@ -78,13 +80,16 @@ export async function listRepositoriesUnder(
  * directories, where no repository can be (no name component starts with
  * `_`). Children come sorted from `list`, so a repository is visited before
  * those below it, and `a/…` before `a-b`. `found` returns false to end the
- * walk; `skip` returns true for a subtree not to enter.
+ * walk; `skip` returns true for a subtree not to enter; `wanted` says how many
+ * more repositories the caller may take, so that no more siblings than that
+ * are listed ahead.
  */
 async function walkRepositories(
   driver: StorageDriver,
   root: string,
   found: (name: string) => boolean,
   skip: (path: string) => boolean = () => false,
+  wanted: () => number = () => Number.POSITIVE_INFINITY,
 ): Promise<void> {
   const listings = new ListingPrefetch(driver);
   const visit = async (name: string): Promise<boolean> => {
@@ -94,7 +99,8 @@ async function walkRepositories(
       .filter((child) => !child.startsWith('_'))
       .map((child) => (name === '' ? child : `${name}/${child}`));
     for (let index = firstNotSkipped(paths, skip); index < paths.length; index += 1) {
-      listings.prefetch(paths.slice(index + 1, index + 1 + prefetchDepth));
+      const ahead = Math.min(prefetchDepth, wanted() - 1);
+      listings.prefetch(paths.slice(index + 1, index + 1 + Math.max(0, ahead)));
       if (!(await visit(paths[index] ?? ''))) return false;
     }
     return true;

@@ -91,9 +91,10 @@ describe('catalog listings', () => {
   /** An in-memory driver whose listings take a while, counted, and fail for `failing`. */
   function slowListings(failing: string) {
     const driver = createInMemoryDriver();
-    const stats = { inFlight: 0, peak: 0 };
+    const stats = { inFlight: 0, peak: 0, listed: [] as string[] };
     const list = driver.list.bind(driver);
     driver.list = async (path: string) => {
+      stats.listed.push(path);
       stats.inFlight += 1;
       stats.peak = Math.max(stats.peak, stats.inFlight);
       try {
@@ -120,5 +121,18 @@ describe('catalog listings', () => {
     expect((await rejectionOf(engine.catalog({ n: 30, last: names[29] }))).message).to.contain(
       'cannot list',
     );
+  });
+
+  it('lists no more siblings ahead than the page still needs', async () => {
+    const { driver, stats } = slowListings('none');
+    const engine = createRegistryEngine({ driver });
+    const names = Array.from({ length: 40 }, (_, i) => `team/repo-${String(i).padStart(2, '0')}`);
+    for (const name of names) await pushImage(engine.repository(name));
+    stats.listed.length = 0;
+    const page = await engine.catalog({ n: 5 });
+    expect(page).to.deep.equal({ repositories: names.slice(0, 5), truncated: true });
+    const repositoryListings = stats.listed.filter((path) => /\/team\/repo-\d+$/.test(path));
+    // The five on the page and the sixth that says there is more: nothing listed in vain.
+    expect(repositoryListings).to.have.length(6);
   });
 });
