@@ -17,6 +17,9 @@ export function createLogger(settings: LogSettings, destination?: NodeJS.Writabl
       base: { service: 'lading', ...settings.fields },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // The default serializer appends each cause's message to the error's own, and storage
+      // errors already carry their cause's text: the cause goes in its own field instead.
+      serializers: { err: pino.stdSerializers.errWithCause },
     },
     destination ?? process.stdout,
   );
