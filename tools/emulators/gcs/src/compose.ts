@@ -11,7 +11,7 @@ import {
   writableMetadata,
   type ObjectRecord,
 } from './object-record.js';
-import { removeQuietly, type ObjectStore } from './object-store.js';
+import { removeQuietly, removeWhenClosed, type ObjectStore } from './object-store.js';
 import { checkPreconditions, preconditionsFrom } from './preconditions.js';
 
 // GCS's limits: 32 sources per call, 1024 components in a composite object.
@@ -131,15 +131,21 @@ async function concatenate(
   path: string,
   hasher: ObjectHasher,
 ): Promise<void> {
-  await pipeline(
-    async function* () {
-      for (const file of files) {
-        for await (const chunk of file.createReadStream({ autoClose: false, start: 0 })) {
-          yield chunk as Buffer;
+  const sink = createWriteStream(path);
+  try {
+    await pipeline(
+      async function* () {
+        for (const file of files) {
+          for await (const chunk of file.createReadStream({ autoClose: false, start: 0 })) {
+            yield chunk as Buffer;
+          }
         }
-      }
-    },
-    hashingStream(hasher),
-    createWriteStream(path),
-  );
+      },
+      hashingStream(hasher),
+      sink,
+    );
+  } catch (error) {
+    await removeWhenClosed(sink, path);
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { WriteStream } from 'node:fs';
 import {
   mkdir,
   open,
@@ -264,4 +265,15 @@ export async function readJson<T>(path: string): Promise<T> {
 
 export async function removeQuietly(path: string): Promise<void> {
   await rm(path, { force: true });
+}
+
+/**
+ * Removes the file a write stream was writing, once the stream has closed. After a failed
+ * pipeline the stream may still be opening the file, and would create it after an immediate
+ * removal.
+ */
+export async function removeWhenClosed(stream: WriteStream, path: string): Promise<void> {
+  // Not events.once: it rejects on the 'error' the failed pipeline destroyed the stream with.
+  if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', resolve));
+  await removeQuietly(path);
 }

@@ -13,7 +13,7 @@ import { badRequest, notImplemented } from './errors.js';
 import { parseJsonObject, sendJson } from './http-io.js';
 import { MultipartMediaExtractor, multipartBoundary } from './multipart-related.js';
 import { checkObjectName, objectResource, writableMetadata } from './object-record.js';
-import { removeQuietly } from './object-store.js';
+import { removeQuietly, removeWhenClosed } from './object-store.js';
 import { checkPreconditions, preconditionsFrom } from './preconditions.js';
 import { initiateResumableUpload } from './resumable-upload.js';
 
@@ -49,10 +49,11 @@ async function simpleUpload(context: RequestContext, type: 'media' | 'multipart'
   const hasher = ObjectHasher.create();
   const data = store.newDataFile();
   const stages: Transform[] = extractor === undefined ? [] : [extractor];
+  const sink = createWriteStream(data.path);
   try {
-    await pipeline([req, ...stages, hashingStream(hasher), createWriteStream(data.path)]);
+    await pipeline([req, ...stages, hashingStream(hasher), sink]);
   } catch (error) {
-    await removeQuietly(data.path);
+    await removeWhenClosed(sink, data.path);
     throw error;
   }
 

@@ -254,11 +254,14 @@ describe('GCS emulator: buckets and objects', function () {
     it('drops an upload the client abandons halfway: no object, no leftover file', async () => {
       const dataDirectory = join(gcs.directory, 'data');
       const before = (await readdir(dataDirectory)).length;
+      const files = async () => (await readdir(dataDirectory)).length;
       const controller = new AbortController();
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
         async pull(stream) {
           if (sent === 4) {
+            // Abort once the server is writing the upload's file, however late it gets there.
+            await waitFor(async () => (await files()) === before + 1);
             controller.abort();
             await new Promise(() => undefined);
           }
@@ -278,9 +281,7 @@ describe('GCS emulator: buckets and objects', function () {
       expect(await apiFailure(upload))
         .to.have.property('message')
         .that.matches(/abort/i);
-      for (let i = 0; i < 100 && (await readdir(dataDirectory)).length !== before; i += 1) {
-        await sleep(20);
-      }
+      await waitFor(async () => (await files()) === before);
       expect(await readdir(dataDirectory)).to.have.length(before);
       expect((await bucket.file('abandoned').exists())[0]).to.be.false;
     });
@@ -459,3 +460,8 @@ describe('GCS emulator: buckets and objects', function () {
     });
   });
 });
+
+/** Polls `condition` every 20 ms until it holds, for 10 s at most (then the test's check fails). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let waited = 0; waited < 10_000 && !(await condition()); waited += 20) await sleep(20);
+}

@@ -5,7 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { entityTooLarge } from './errors.js';
 import { checkContentMd5, header } from './http-io.js';
-import { removeQuietly } from './object-store.js';
+import { removeQuietly, removeWhenClosed } from './object-store.js';
 
 /** The largest object a PutObject and the largest part an UploadPart may carry: 5 GiB. */
 export const maxSinglePutSize = 5 * 1024 * 1024 * 1024;
@@ -54,12 +54,12 @@ export async function writeHashed(
       done(null, chunk);
     },
   });
+  // 1 MiB buffered at most, in fewer and larger writes than the 16 KiB default.
+  const sink = createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024 });
   try {
-    // 1 MiB buffered at most, in fewer and larger writes than the 16 KiB default.
-    const sink = createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024 });
     await pipeline(source, meter, sink);
   } catch (error) {
-    await removeQuietly(path);
+    await removeWhenClosed(sink, path);
     throw error;
   }
   return { size, md5: hash.digest() };

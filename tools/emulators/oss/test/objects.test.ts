@@ -485,11 +485,13 @@ describe('OSS emulator: objects', function () {
       });
       upload.on('error', () => undefined);
       upload.write(patternBytes(64 * 1024));
-      // Half the body is on disk by now.
-      await sleep(100);
-      expect((await readdir(join(oss.directory, 'data'))).length).to.equal(before.length + 1);
+      // The server is writing the upload's file (however late it gets there under load)...
+      const files = async () => (await readdir(join(oss.directory, 'data'))).length;
+      await waitFor(async () => (await files()) === before.length + 1);
+      expect(await files()).to.equal(before.length + 1);
+      // ...when the client leaves.
       upload.destroy();
-      await sleep(100);
+      await waitFor(async () => (await files()) === before.length);
       expect(await readdir(join(oss.directory, 'data'))).to.deep.equal(before);
       expect((await ossFailure(client.head('abandoned'))).status).to.equal(404);
     });
@@ -541,3 +543,8 @@ describe('OSS emulator: objects', function () {
     });
   });
 });
+
+/** Polls `condition` every 20 ms until it holds, for 10 s at most (then the test's check fails). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let waited = 0; waited < 10_000 && !(await condition()); waited += 20) await sleep(20);
+}
