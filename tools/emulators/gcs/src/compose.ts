@@ -11,7 +11,8 @@ import {
   writableMetadata,
   type ObjectRecord,
 } from './object-record.js';
-import { removeQuietly, removeWhenClosed, type ObjectStore } from './object-store.js';
+import { removeQuietly, removeWhenClosed } from '@lading/emulator-kit';
+import type { ObjectStore } from './object-store.js';
 import { checkPreconditions, preconditionsFrom } from './preconditions.js';
 
 // GCS's limits: 32 sources per call, 1024 components in a composite object.

@@ -17,7 +17,6 @@ import { parseUploadRange, type UploadRange } from './content-range.js';
 import { requireParam, type Emulator, type RequestContext } from './context.js';
 import { badRequest, GcsError } from './errors.js';
 import { readJsonObject, sendEmpty, sendJson } from './http-io.js';
-import { KeyedLock } from './keyed-lock.js';
 import {
   checkObjectName,
   objectResource,
@@ -25,7 +24,8 @@ import {
   type ObjectRecord,
   type WritableMetadata,
 } from './object-record.js';
-import { removeQuietly, writeJsonAtomically, type ObjectStore } from './object-store.js';
+import { KeyedLock, removeQuietly, writeJsonAtomically } from '@lading/emulator-kit';
+import type { ObjectStore } from './object-store.js';
 import { checkPreconditions, preconditionsFrom } from './preconditions.js';
 
 // GCS wants every chunk but the last to carry at least 256 KiB ("required to be equal or

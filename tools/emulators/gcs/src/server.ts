@@ -1,7 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import { isIP } from 'node:net';
+import { loopbackHost, serveOnLoopback } from '@lading/emulator-kit';
 import { checkBucketName } from './buckets.js';
 import type { Emulator } from './context.js';
 import { ObjectStore } from './object-store.js';
@@ -39,9 +37,7 @@ export interface RunningGcsEmulator {
  * credentials (the SDK sends none to a custom apiEndpoint); signed URLs are verified.
  */
 export async function startGcsEmulator(options: GcsEmulatorOptions): Promise<RunningGcsEmulator> {
-  const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host))
-    throw new Error(`the GCS emulator binds loopback addresses only, not ${host}`);
+  const host = loopbackHost('GCS emulator', options.host);
   const store = await ObjectStore.open(options.directory);
   const serviceAccounts = new Map(
     (options.serviceAccounts ?? []).map((account) => [
@@ -49,45 +45,21 @@ export async function startGcsEmulator(options: GcsEmulatorOptions): Promise<Run
       createPublicKey(account.publicKeyPem),
     ]),
   );
-  // No 5-minute cap on a request (Node's default): a streamed upload lasts as long as the
-  // client takes to produce it, as on GCS.
-  const server = createServer({ requestTimeout: 0 });
-  server.listen(options.port ?? 0, host);
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${String(address.port)}`;
-  const emulator: Emulator = {
-    store,
-    sessions: new UploadSessions(store),
-    endpoint,
-    serviceAccounts,
-  };
-
-  const inFlight = new Set<Promise<void>>();
-  server.on('request', (req, res) => {
-    const handled = handleRequest(emulator, req, res);
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled));
+  const server = await serveOnLoopback('GCS emulator', { host, port: options.port }, (endpoint) => {
+    const emulator: Emulator = {
+      store,
+      sessions: new UploadSessions(store),
+      endpoint,
+      serviceAccounts,
+    };
+    return (req, res) => handleRequest(emulator, req, res);
   });
-  let closing: Promise<void> | undefined;
   return {
-    endpoint,
+    endpoint: server.endpoint,
     createBucket: async (name) => {
       checkBucketName(name);
       await store.createBucket(name);
     },
-    close: () =>
-      (closing ??= (async () => {
-        const closed = once(server, 'close');
-        server.close();
-        server.closeAllConnections();
-        await closed;
-        await Promise.allSettled([...inFlight]);
-      })()),
+    close: () => server.close(),
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }

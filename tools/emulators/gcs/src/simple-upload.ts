@@ -13,7 +13,7 @@ import { badRequest, notImplemented } from './errors.js';
 import { parseJsonObject, sendJson } from './http-io.js';
 import { MultipartMediaExtractor, multipartBoundary } from './multipart-related.js';
 import { checkObjectName, objectResource, writableMetadata } from './object-record.js';
-import { removeQuietly, removeWhenClosed } from './object-store.js';
+import { removeQuietly, removeWhenClosed } from '@lading/emulator-kit';
 import { checkPreconditions, preconditionsFrom } from './preconditions.js';
 import { initiateResumableUpload } from './resumable-upload.js';
 

@@ -5,7 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { entityTooLarge } from './errors.js';
 import { checkContentMd5, header } from './http-io.js';
-import { removeQuietly, removeWhenClosed } from './object-store.js';
+import { removeQuietly, removeWhenClosed } from '@lading/emulator-kit';
 
 /** The largest object a PutObject and the largest part an UploadPart may carry: 5 GiB. */
 export const maxSinglePutSize = 5 * 1024 * 1024 * 1024;

@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import { isIP } from 'node:net';
+import { loopbackHost, serveOnLoopback } from '@lading/emulator-kit';
 import { join } from 'node:path';
 import { checkBucketName } from './buckets.js';
 import type { Emulator } from './context.js';
@@ -38,10 +36,7 @@ export interface RunningOssEmulator {
 
 /** Starts the emulator on a loopback port with its data in `directory`. */
 export async function startOssEmulator(options: OssEmulatorOptions): Promise<RunningOssEmulator> {
-  const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host)) {
-    throw new Error(`the OSS emulator binds loopback addresses only, not ${host}`);
-  }
+  const host = loopbackHost('OSS emulator', options.host);
   if (options.accessKeys.length === 0) {
     throw new Error('the OSS emulator needs at least one access key');
   }
@@ -54,37 +49,17 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Run
       region: (options.region ?? 'cn-hangzhou').replace(/^oss-/, ''),
     },
   };
-  // No 5-minute cap on a request (Node's default): a streamed upload lasts as long as the
-  // client takes to produce it.
-  const server = createServer({ requestTimeout: 0 });
-  server.listen(options.port ?? 0, host);
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  const inFlight = new Set<Promise<void>>();
-  server.on('request', (req, res) => {
-    const handled = handleRequest(emulator, req, res);
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled));
-  });
-  let closing: Promise<void> | undefined;
+  const server = await serveOnLoopback(
+    'OSS emulator',
+    { host, port: options.port },
+    () => (req, res) => handleRequest(emulator, req, res),
+  );
   return {
-    endpoint: `http://${isIP(host) === 6 ? `[${host}]` : host}:${String(address.port)}`,
+    endpoint: server.endpoint,
     createBucket: async (name) => {
       checkBucketName(name);
       await store.createBucket(name);
     },
-    close: () =>
-      (closing ??= (async () => {
-        const closed = once(server, 'close');
-        server.close();
-        server.closeAllConnections();
-        await closed;
-        await Promise.allSettled([...inFlight]);
-      })()),
+    close: () => server.close(),
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }

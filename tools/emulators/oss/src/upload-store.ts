@@ -2,9 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noSuchUpload } from './errors.js';
-import { KeyedLock } from './keyed-lock.js';
 import type { ObjectMetadata } from './object-record.js';
-import { readJson, removeQuietly, writeJsonAtomically } from './object-store.js';
+import { KeyedLock, readJson, removeQuietly, writeJsonAtomically } from '@lading/emulator-kit';
 
 /** A multipart upload in progress. */
 export interface UploadRecord {

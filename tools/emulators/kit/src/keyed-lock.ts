@@ -1,7 +1,7 @@
 /**
- * Runs async work one at a time per key. Node runs one callback at a time, but a request
- * awaits disk I/O between checking a precondition and committing: two writers of one object
- * (or two chunks of one upload session) must not interleave there.
+ * Runs async work one at a time per key. Node runs one callback at a time, but a request awaits
+ * disk I/O between looking at an object (or an upload) and committing a change to it: two
+ * writers of one key, or a part arriving while its upload completes, must not interleave there.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -17,8 +17,13 @@ export class KeyedLock {
     try {
       return await result;
     } finally {
-      // The last one out removes the key, so the map does not grow with every name ever used.
+      // The last one out removes the key, so the map does not grow with every key ever used.
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
+  }
+
+  /** Keys with work queued or running (for tests). */
+  get size(): number {
+    return this.tails.size;
   }
 }
