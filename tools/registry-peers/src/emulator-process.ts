@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { removeTree } from './remove-tree.js';
@@ -66,6 +67,37 @@ export async function startEmulatorProcess(
     get stopped() {
       return stopping !== undefined;
     },
+  };
+}
+
+/** The bucket names a store accepts, and how to say so. */
+export interface BucketNameRule {
+  readonly pattern: RegExp;
+  /** Completes "use …", e.g. "3–63 of a–z, 0–9 and -, starting and ending with a letter or digit". */
+  readonly description: string;
+}
+
+/**
+ * `createBucket(name?)` for a running emulator: checks the name (by default a random
+ * `lading-<hex>`) against `rule`, refuses once the emulator is stopping, sends the store's own
+ * create request (`create`) and resolves with the name once it answered 200 (409 when it exists).
+ */
+export function bucketCreator(
+  emulator: EmulatorProcess,
+  rule: BucketNameRule,
+  create: (name: string) => Promise<Response>,
+): (name?: string) => Promise<string> {
+  return async (name = `lading-${randomBytes(6).toString('hex')}`) => {
+    if (!rule.pattern.test(name)) {
+      throw new Error(`invalid bucket name ${JSON.stringify(name)}: use ${rule.description}`);
+    }
+    if (emulator.stopped) throw new Error(`createBucket(${name}): the emulator is stopped`);
+    const response = await create(name);
+    const body = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`createBucket(${name}): answered ${String(response.status)} ${body}`);
+    }
+    return name;
   };
 }
 

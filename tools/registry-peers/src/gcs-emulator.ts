@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { gcsEmulatorCli } from '@lading/gcs-emulator';
 import { removeAbandonedTempDirectories } from './owned-temp-directory.js';
 import { startInOwnedDirectory } from './owned-server-start.js';
-import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
+import {
+  bucketCreator,
+  startEmulatorProcess,
+  type BucketNameRule,
+  type EmulatorProcess,
+} from './emulator-process.js';
 
 /** The service account the emulator trusts: the two fields the SDK's `credentials` take. */
 export interface GcsServiceAccount {
@@ -37,7 +42,10 @@ export interface RunningGcsEmulator {
 // lading-gcs-<pid of the test process>-XXXXXX.
 const directoryPrefix = 'lading-gcs-';
 const projectId = 'lading-test';
-const bucketName = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
+const bucketName: BucketNameRule = {
+  pattern: /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/,
+  description: '3–63 of a–z, 0–9, - and _, starting and ending with a letter or digit',
+};
 
 /**
  * Runs the emulator's CLI (`node --import tsx/esm cli.ts`) with this Node on a port the kernel
@@ -84,27 +92,14 @@ function running(
   directory: string,
 ): RunningGcsEmulator {
   const { endpoint, server } = emulator;
-  const createBucket = async (name = `lading-${randomBytes(6).toString('hex')}`) => {
-    if (!bucketName.test(name)) {
-      throw new Error(
-        `invalid bucket name ${JSON.stringify(name)}: use 3–63 of a–z, 0–9, - and _, ` +
-          'starting and ending with a letter or digit',
-      );
-    }
-    if (emulator.stopped) throw new Error(`createBucket(${name}): the emulator is stopped`);
-    const response = await fetch(`${endpoint}/storage/v1/b?project=${projectId}`, {
+  const createBucket = bucketCreator(emulator, bucketName, (name) =>
+    fetch(`${endpoint}/storage/v1/b?project=${projectId}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name }),
       signal: AbortSignal.timeout(10_000),
-    });
-    const body = await response.text();
-    // 409 when it exists.
-    if (response.status !== 200) {
-      throw new Error(`createBucket(${name}): POST answered ${String(response.status)} ${body}`);
-    }
-    return name;
-  };
+    }),
+  );
   return {
     endpoint,
     projectId,

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ossEmulatorCli, putBucketRequest } from '@lading/oss-emulator';
 import { removeAbandonedTempDirectories } from './owned-temp-directory.js';
 import { startInOwnedDirectory } from './owned-server-start.js';
-import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
+import {
+  bucketCreator,
+  startEmulatorProcess,
+  type BucketNameRule,
+  type EmulatorProcess,
+} from './emulator-process.js';
 
 /** tools/emulators/oss as a child process, in a temp dir, on 127.0.0.1 only. */
 export interface RunningOssEmulator {
@@ -34,7 +39,10 @@ export interface RunningOssEmulator {
 // lading-oss-<pid of the test process>-XXXXXX.
 const directoryPrefix = 'lading-oss-';
 const region = 'oss-cn-hangzhou';
-const bucketName = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const bucketName: BucketNameRule = {
+  pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+  description: '3–63 of a–z, 0–9 and -, starting and ending with a letter or digit',
+};
 
 /**
  * Runs the emulator's CLI (`node --import tsx/esm cli.ts`) with this Node on a port the kernel
@@ -74,28 +82,10 @@ function running(
   directory: string,
 ): RunningOssEmulator {
   const { endpoint, server } = emulator;
-  const createBucket = async (name = `lading-${randomBytes(6).toString('hex')}`) => {
-    if (!bucketName.test(name)) {
-      throw new Error(
-        `invalid bucket name ${JSON.stringify(name)}: use 3–63 of a–z, 0–9 and -, ` +
-          'starting and ending with a letter or digit',
-      );
-    }
-    if (emulator.stopped) throw new Error(`createBucket(${name}): the emulator is stopped`);
-    // A signed PutBucket, as any OSS client sends it.
-    const response = await putBucketRequest({
-      endpoint,
-      ...key,
-      bucket: name,
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = await response.text();
-    // 409 BucketAlreadyExists when it exists.
-    if (response.status !== 200) {
-      throw new Error(`createBucket(${name}): PUT answered ${String(response.status)} ${body}`);
-    }
-    return name;
-  };
+  // A signed PutBucket, as any OSS client sends it.
+  const createBucket = bucketCreator(emulator, bucketName, (name) =>
+    putBucketRequest({ endpoint, ...key, bucket: name, signal: AbortSignal.timeout(10_000) }),
+  );
   return {
     endpoint,
     ...key,
