@@ -2,6 +2,7 @@ import type OSS from 'ali-oss';
 import type { Readable } from 'node:stream';
 import {
   ObjectTree,
+  copyServerSide,
   PathNotFoundError,
   isBookkeepingKey,
   openMultipartWriter,
@@ -11,7 +12,6 @@ import {
   type StorageBackend,
   type WalkVisitor,
 } from '@lading/storage-driver';
-import { copyObject } from './oss-copy.js';
 import { isInvalidRange, isNoSuchKey } from './oss-errors.js';
 import { abortUploadsAt, deleteKeys, listLevel, listPages } from './oss-listing.js';
 import { OssMultipartStore } from './oss-multipart.js';
@@ -100,7 +100,7 @@ export class OssBackend implements StorageBackend {
     const file = await this.#headFile(source);
     if (file === undefined) throw new PathNotFoundError(source);
     const sourceKey = this.store.keys.key(source);
-    await copyObject(this.store, sourceKey, this.store.keys.key(destination), file.size);
+    await copyServerSide(this.#multipart, sourceKey, this.store.keys.key(destination), file.size);
     await this.store.call((client) => client.delete(sourceKey));
   }
 

@@ -1,33 +1,19 @@
 import { mapConcurrently, partRanges, type UploadedPart } from '@lading/storage-driver';
-import { abortUpload } from './oss-listing.js';
 import { maximumPartSize, minimumPartSize } from './oss-options.js';
 import type { OssStore } from './oss-store.js';
 
 /**
- * Server-side copy of `sourceKey` (of `size` bytes) to `destinationKey`: one CopyObject up
- * to the threshold (at most 1 GiB, OSS's limit for it), a multipart copy above. No byte passes
- * through this process.
+ * One CopyObject of `sourceKey` to `destinationKey`, server-side (up to the copy threshold, at
+ * most 1 GiB, OSS's limit for it; `copyServerSide` takes larger objects through parts).
  */
-export async function copyObject(
+export async function copyWholeObject(
   store: OssStore,
   sourceKey: string,
   destinationKey: string,
-  size: number,
 ): Promise<void> {
-  if (size <= store.copyThresholdSize) {
-    await store.call((client) =>
-      client.copy(destinationKey, sourceKey, { headers: { ...store.newObjectHeaders } }),
-    );
-    return;
-  }
-  const uploadId = await createUpload(store, destinationKey);
-  try {
-    const parts = await copyAsParts(store, destinationKey, uploadId, sourceKey, size);
-    await completeUpload(store, destinationKey, uploadId, parts);
-  } catch (error) {
-    await abortUpload(store, destinationKey, uploadId).catch(() => undefined);
-    throw error;
-  }
+  await store.call((client) =>
+    client.copy(destinationKey, sourceKey, { headers: { ...store.newObjectHeaders } }),
+  );
 }
 
 /** Copies the whole source into parts 1…n of an open upload, a few at once. */

@@ -5,7 +5,7 @@ import type {
   PartialState,
   UploadedPart,
 } from '@lading/storage-driver';
-import { completeUpload, copyAsParts, createUpload } from './oss-copy.js';
+import { completeUpload, copyAsParts, copyWholeObject, createUpload } from './oss-copy.js';
 import { isNoSuchKey, isNoSuchUpload } from './oss-errors.js';
 import { abortUpload } from './oss-listing.js';
 import { minimumPartSize } from './oss-options.js';
@@ -24,6 +24,10 @@ export class OssMultipartStore implements MultipartStore {
 
   get partSize(): number {
     return this.store.chunkSize;
+  }
+
+  get copyThresholdSize(): number {
+    return this.store.copyThresholdSize;
   }
 
   createUpload(key: string): Promise<string> {
@@ -93,6 +97,10 @@ export class OssMultipartStore implements MultipartStore {
   async readObject(key: string): Promise<Buffer> {
     const object = await this.store.call((client) => client.get(key));
     return Buffer.from(object.content as Uint8Array);
+  }
+
+  copyObject(key: string, sourceKey: string): Promise<void> {
+    return copyWholeObject(this.store, sourceKey, key);
   }
 
   copyIntoParts(

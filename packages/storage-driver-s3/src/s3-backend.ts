@@ -8,6 +8,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   ObjectTree,
+  copyServerSide,
   PathNotFoundError,
   isBookkeepingKey,
   openMultipartWriter,
@@ -17,7 +18,6 @@ import {
   type StorageBackend,
   type WalkVisitor,
 } from '@lading/storage-driver';
-import { copyObject } from './s3-copy.js';
 import { isInvalidRange, isNoSuchKey } from './s3-errors.js';
 import { abortUploadsAt, deleteKeys, listLevel, listPages } from './s3-listing.js';
 import { S3MultipartStore } from './s3-multipart.js';
@@ -94,7 +94,7 @@ export class S3Backend implements StorageBackend {
     const file = await this.#headFile(source);
     if (file === undefined) throw new PathNotFoundError(source);
     const sourceKey = this.store.keys.key(source);
-    await copyObject(this.store, sourceKey, this.store.keys.key(destination), file.size);
+    await copyServerSide(this.#multipart, sourceKey, this.store.keys.key(destination), file.size);
     await this.store.client.send(
       new DeleteObjectCommand({ Bucket: this.store.bucket, Key: sourceKey }),
     );

@@ -5,41 +5,27 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mapConcurrently, partRanges, type UploadedPart } from '@lading/storage-driver';
-import { abortUpload } from './s3-listing.js';
 import { maximumPartSize, minimumPartSize } from './s3-options.js';
 import type { S3Store } from './s3-store.js';
 
 /**
- * Server-side copy of `sourceKey` (of `size` bytes) to `destinationKey`:
- * one CopyObject up to the threshold, a parallel multipart copy above it
- * (CopyObject stops at 5 GiB). No byte passes through this process.
+ * One CopyObject of `sourceKey` to `destinationKey`, server-side (up to the copy threshold:
+ * CopyObject stops at 5 GiB; `copyServerSide` takes larger objects through parts).
  */
-export async function copyObject(
+export async function copyWholeObject(
   store: S3Store,
   sourceKey: string,
   destinationKey: string,
-  size: number,
 ): Promise<void> {
-  if (size <= store.copyThresholdSize) {
-    const { ContentType: _contentType, ...settings } = store.newObject;
-    await store.client.send(
-      new CopyObjectCommand({
-        Bucket: store.bucket,
-        Key: destinationKey,
-        CopySource: copySource(store, sourceKey),
-        ...settings,
-      }),
-    );
-    return;
-  }
-  const uploadId = await createUpload(store, destinationKey);
-  try {
-    const parts = await copyAsParts(store, destinationKey, uploadId, sourceKey, size);
-    await completeUpload(store, destinationKey, uploadId, parts);
-  } catch (error) {
-    await abortUpload(store, destinationKey, uploadId).catch(() => undefined);
-    throw error;
-  }
+  const { ContentType: _contentType, ...settings } = store.newObject;
+  await store.client.send(
+    new CopyObjectCommand({
+      Bucket: store.bucket,
+      Key: destinationKey,
+      CopySource: copySource(store, sourceKey),
+      ...settings,
+    }),
+  );
 }
 
 /** Copies the whole source into parts 1…n of an open upload, several at once. */

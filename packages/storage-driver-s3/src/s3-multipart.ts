@@ -11,7 +11,13 @@ import type {
   PartialState,
   UploadedPart,
 } from '@lading/storage-driver';
-import { completeUpload, copyAsParts, createUpload, requireETag } from './s3-copy.js';
+import {
+  completeUpload,
+  copyAsParts,
+  copyWholeObject,
+  createUpload,
+  requireETag,
+} from './s3-copy.js';
 import { isNoSuchKey, isNoSuchUpload } from './s3-errors.js';
 import { abortUpload } from './s3-listing.js';
 import { minimumPartSize } from './s3-options.js';
@@ -30,6 +36,10 @@ export class S3MultipartStore implements MultipartStore {
 
   get partSize(): number {
     return this.store.chunkSize;
+  }
+
+  get copyThresholdSize(): number {
+    return this.store.copyThresholdSize;
   }
 
   createUpload(key: string): Promise<string> {
@@ -121,6 +131,10 @@ export class S3MultipartStore implements MultipartStore {
       new GetObjectCommand({ Bucket: this.store.bucket, Key: key }),
     );
     return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  }
+
+  copyObject(key: string, sourceKey: string): Promise<void> {
+    return copyWholeObject(this.store, sourceKey, key);
   }
 
   copyIntoParts(

@@ -48,5 +48,6 @@ export type { MultipartStore, PartialState, UploadedPart } from './multipart-sto
 export { MultipartWriter } from './multipart-writer.js';
 export type { MultipartWriterStart } from './multipart-writer.js';
 export { openMultipartWriter } from './multipart-writer-open.js';
+export { copyServerSide } from './multipart-copy.js';
 export { isRecyclingReadable, pipeRecycling, recycleChunk } from './recycling.js';
 export type { RecyclingReadable } from './recycling.js';

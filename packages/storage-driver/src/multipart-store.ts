@@ -40,6 +40,8 @@ export interface MultipartStore {
    * read back as a writer's tail when appended to; a larger one is copied into parts.
    */
   readonly minimumPartSize: number;
+  /** Objects up to this size are moved by one `copyObject`; larger ones through parts. */
+  readonly copyThresholdSize: number;
 
   /** Starts a multipart upload at `key`, with the settings of new objects; its upload id. */
   createUpload(key: string): Promise<string>;
@@ -63,6 +65,8 @@ export interface MultipartStore {
   headObject(key: string): Promise<number | undefined>;
   /** The whole committed object at `key` (called only for one that exists, and is small). */
   readObject(key: string): Promise<Buffer>;
+  /** Copies `sourceKey` to `key` in one server-side request, with the settings of new objects. */
+  copyObject(key: string, sourceKey: string): Promise<void>;
   /**
    * Copies the whole of `sourceKey` (`size` bytes, at least `minimumPartSize`) into parts
    * 1…n of the upload, server-side, so its bytes never pass through this process.

@@ -31,6 +31,7 @@ export class FakeMultipartStore implements MultipartStore {
   constructor(
     readonly partSize = 4,
     readonly minimumPartSize = 3,
+    readonly copyThresholdSize = 8,
   ) {}
 
   /** Makes the next `times` calls of `method` fail, before they change anything. */
@@ -108,6 +109,14 @@ export class FakeMultipartStore implements MultipartStore {
       const object = this.objects.get(key);
       if (object === undefined) throw new Error(`NoSuchKey ${key}`);
       return Buffer.from(object);
+    });
+  }
+
+  copyObject(key: string, sourceKey: string): Promise<void> {
+    return this.#call('copyObject', [key, sourceKey], () => {
+      const source = this.objects.get(sourceKey);
+      if (source === undefined) throw new Error(`NoSuchKey ${sourceKey}`);
+      this.objects.set(key, source);
     });
   }
 
