@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DownloadProcess } from './download-process.js';
 import { keepAliveAgent, send } from './http-client.js';
 import { MiB, payload } from './payload.js';
+import { clockTicksPerSecond, machineBusyTicks } from './process-stats.js';
 import { megabytesPerSecond } from './stats.js';
 
 /** What this machine can do at best, for the "share of the limit" figures. */
@@ -22,6 +23,12 @@ export interface MachineLimits {
   loopbackUploadMBps: number;
   /** A node:http server on 127.0.0.1 that sends a body from memory, to the download process, MB/s. */
   loopbackDownloadMBps: number;
+  /**
+   * Busy CPU of the whole machine (server, download process, kernel) per 100 MB of that
+   * download from memory, the least of the attempts: the least any server's download can cost
+   * this machine with this client, ms.
+   */
+  loopbackDownloadMachineCpuPer100MB: number;
   /**
    * A node:http server on 127.0.0.1 that does what every registry upload must and no more:
    * SHA-256 of the body. With the workloads' client, no Node registry uploads faster here, MB/s.
@@ -100,6 +107,7 @@ export async function measureLoopback(
 ): Promise<{
   uploadMBps: number;
   downloadMBps: number;
+  downloadMachineCpu: number;
   hashedUploadMBps: number;
   bareUploadMBps: number;
 }> {
@@ -118,6 +126,7 @@ export async function measureLoopback(
     const body = content.bytes();
     let uploadMBps = 0;
     let downloadMBps = 0;
+    let downloadMachineCpu = Number.POSITIVE_INFINITY;
     let hashedUploadMBps = 0;
     let bareUploadMBps = 0;
     const floor = async (path: string): Promise<number> => {
@@ -139,7 +148,10 @@ export async function measureLoopback(
         throw new Error(`the loopback server took ${String(put.headers['x-received'])} bytes`);
       }
       // By workload 3's download process, so the limit includes the client's cost.
+      const busyBefore = await machineBusyTicks();
       const got = await downloader.download(url);
+      const busyMs = ((await machineBusyTicks()) - busyBefore) * (1000 / clockTicksPerSecond);
+      downloadMachineCpu = Math.min(downloadMachineCpu, busyMs / (bytes / 1e8));
       if (got.status !== 200 || got.difference !== null || got.error !== null) {
         const why = got.error ?? got.difference ?? `status ${got.status}`;
         throw new Error(`the loopback download failed: ${why}`);
@@ -148,7 +160,13 @@ export async function measureLoopback(
       hashedUploadMBps = Math.max(hashedUploadMBps, await floor('hash'));
       bareUploadMBps = Math.max(bareUploadMBps, await floor('store'));
     }
-    return { uploadMBps, downloadMBps, hashedUploadMBps, bareUploadMBps };
+    return {
+      uploadMBps,
+      downloadMBps,
+      downloadMachineCpu,
+      hashedUploadMBps,
+      bareUploadMBps,
+    };
   } finally {
     agent.destroy();
     child.kill();
@@ -171,17 +189,15 @@ export async function measureLimits(directory: string, sizes: LimitSizes): Promi
       await measureDiskWrite(directory, sizes.diskBytes, true),
     );
   }
-  const { uploadMBps, downloadMBps, hashedUploadMBps, bareUploadMBps } = await measureLoopback(
-    sizes.loopbackBytes,
-    directory,
-  );
+  const loopback = await measureLoopback(sizes.loopbackBytes, directory);
   return {
     sha256MBps,
     diskWriteFsyncMBps,
     diskWriteMBps,
-    loopbackUploadMBps: uploadMBps,
-    loopbackDownloadMBps: downloadMBps,
-    hashedUploadMBps,
-    bareUploadMBps,
+    loopbackUploadMBps: loopback.uploadMBps,
+    loopbackDownloadMBps: loopback.downloadMBps,
+    loopbackDownloadMachineCpuPer100MB: loopback.downloadMachineCpu,
+    hashedUploadMBps: loopback.hashedUploadMBps,
+    bareUploadMBps: loopback.bareUploadMBps,
   };
 }

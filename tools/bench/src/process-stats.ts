@@ -9,6 +9,11 @@ const samplingIntervalMs = 20;
 export interface ProcessUsage {
   /** User plus system CPU time, in ms. */
   cpuMs: number;
+  /**
+   * Busy CPU time of the whole machine over the same stretch, in ms: the server, the client,
+   * the kernel's own threads. On a machine the workload saturates, this is what bounds it.
+   */
+  machineCpuMs: number;
   /** The largest resident set seen, in bytes. */
   peakRssBytes: number;
   /** VmHWM after resetting it through clear_refs, or VmRSS sampled every 20 ms. */
@@ -30,6 +35,22 @@ export function parseCpuTicks(stat: string): number {
     throw new Error(`cannot read CPU times from ${JSON.stringify(stat.slice(0, 200))}`);
   }
   return utime + stime;
+}
+
+/** Busy clock ticks of all CPUs since boot: user, nice, system, irq, softirq, steal. */
+export async function machineBusyTicks(): Promise<number> {
+  return parseMachineBusyTicks(await readFile('/proc/stat', 'utf8'));
+}
+
+/** The busy ticks from the `cpu` line of the text of /proc/stat (idle and iowait left out). */
+export function parseMachineBusyTicks(stat: string): number {
+  const line = /^cpu +(.*)$/m.exec(stat)?.[1];
+  const [user, nice, system, , , irq, softirq, steal] = (line ?? '').split(/ +/).map(Number);
+  const busy = [user, nice, system, irq, softirq, steal];
+  if (line === undefined || busy.some((ticks) => ticks === undefined || !Number.isFinite(ticks))) {
+    throw new Error(`cannot read CPU times from /proc/stat: ${JSON.stringify(stat.slice(0, 200))}`);
+  }
+  return busy.reduce<number>((sum, ticks) => sum + (ticks ?? 0), 0);
 }
 
 /** A `VmXXX:  1234 kB` line of /proc/<pid>/status, in bytes. */
@@ -56,6 +77,7 @@ export class ProcessMeter {
   private constructor(
     readonly pid: number,
     private readonly startTicks: number,
+    private readonly startMachineTicks: number,
     private readonly method: 'hwm' | 'sampled',
   ) {}
 
@@ -66,7 +88,7 @@ export class ProcessMeter {
     } catch {
       method = 'sampled';
     }
-    const meter = new ProcessMeter(pid, await cpuTicks(pid), method);
+    const meter = new ProcessMeter(pid, await cpuTicks(pid), await machineBusyTicks(), method);
     if (method === 'sampled') meter.#startSampling();
     return meter;
   }
@@ -86,6 +108,7 @@ export class ProcessMeter {
 
   async stop(): Promise<ProcessUsage> {
     const endTicks = await cpuTicks(this.pid);
+    const endMachineTicks = await machineBusyTicks();
     let peakRssBytes: number;
     if (this.method === 'hwm') {
       peakRssBytes = await statusBytes(this.pid, 'VmHWM');
@@ -96,6 +119,7 @@ export class ProcessMeter {
     }
     return {
       cpuMs: ((endTicks - this.startTicks) * 1000) / clockTicksPerSecond,
+      machineCpuMs: ((endMachineTicks - this.startMachineTicks) * 1000) / clockTicksPerSecond,
       peakRssBytes,
       peakMethod: this.method,
     };

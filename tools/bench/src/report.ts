@@ -52,7 +52,7 @@ export function formatHeader(info: MachineInfo): string {
 }
 
 export function formatLimits(limits: MachineLimits): string {
-  return formatTable(
+  const table = formatTable(
     ['machine limit', 'MB/s'],
     [
       ['SHA-256, one core (node:crypto)', formatNumber(limits.sha256MBps)],
@@ -63,6 +63,11 @@ export function formatLimits(limits: MachineLimits): string {
       ['upload floor: node:http + SHA-256', formatNumber(limits.hashedUploadMBps)],
       ['upload floor: node:http + SHA-256 + file, no fsync', formatNumber(limits.bareUploadMBps)],
     ],
+  );
+  return (
+    `${table}\nThe loopback download cost the whole machine ` +
+    `${formatNumber(limits.loopbackDownloadMachineCpuPer100MB)} ms of CPU per 100 MB: ` +
+    "the least any server's download can cost it with this client."
   );
 }
 
@@ -87,6 +92,9 @@ function ruleKey(rule: TargetRule): string | undefined {
 
 const metLabel = (met: boolean | undefined) => (met === undefined ? '-' : met ? 'yes' : 'NO');
 
+const formatOptional = (value: number | undefined) =>
+  value === undefined ? '' : formatNumber(value);
+
 /** The main table: a row per metric, failed workloads marked, no score for them. */
 export function formatResults(
   outcomes: readonly WorkloadOutcome[],
@@ -107,6 +115,8 @@ export function formatResults(
     'd peak RSS MiB',
     'L CPU/unit',
     'd CPU/unit',
+    'L machine CPU/unit',
+    'd machine CPU/unit',
     'unit',
     'L share of limit',
   ];
@@ -137,8 +147,10 @@ export function formatResults(
         targets === undefined ? '' : verdicts.map((verdict) => metLabel(verdict.met)).join('; '),
         rss(row.lading?.peakRssMiB, true),
         rss(row.distribution?.peakRssMiB, false),
-        row.lading?.cpuPerUnit === undefined ? '' : formatNumber(row.lading.cpuPerUnit),
-        row.distribution?.cpuPerUnit === undefined ? '' : formatNumber(row.distribution.cpuPerUnit),
+        formatOptional(row.lading?.cpuPerUnit),
+        formatOptional(row.distribution?.cpuPerUnit),
+        formatOptional(row.lading?.machineCpuPerUnit),
+        formatOptional(row.distribution?.machineCpuPerUnit),
         row.lading?.unitLabel ?? row.distribution?.unitLabel ?? '',
         shareOfLimits(row, limits),
       ]);
@@ -166,5 +178,6 @@ export function formatTargets(targets: readonly TargetOutcome[] | undefined): st
 export const legend = [
   'Medians over the runs; peak RSS is the largest of any run. MB = 10^6 bytes.',
   'ratio: how many times better Lading is — L/d for rates, d/L for times and sizes (>1: Lading ahead).',
-  'CPU/unit: server CPU ms (user+system) per unit of work; ✗: Lading above its RSS target.',
+  'CPU/unit: server CPU ms (user+system) per unit of work; machine CPU/unit: busy ms of all CPUs',
+  '(server, client, kernel) per unit of work; ✗: Lading above its RSS target.',
 ].join('\n');

@@ -29,6 +29,8 @@ export interface ServerFigures {
   peakRssMiB: number | undefined;
   /** The median CPU per unit over the runs. */
   cpuPerUnit: number | undefined;
+  /** The median busy CPU of the whole machine per unit over the runs. */
+  machineCpuPerUnit: number | undefined;
   unitLabel: string | undefined;
 }
 
@@ -55,8 +57,17 @@ function figures(runs: readonly RunRecord[], key: string): ServerFigures | undef
         : Math.max(...usages.map((usage) => usage.peakRssBytes)) / (1024 * 1024),
     cpuPerUnit:
       usages.length === 0 ? undefined : median(usages.map((usage) => usage.cpuMs / usage.units)),
+    machineCpuPerUnit: medianOrUndefined(
+      usages.flatMap((usage) =>
+        usage.machineCpuMs === undefined ? [] : [usage.machineCpuMs / usage.units],
+      ),
+    ),
     unitLabel: usages[0]?.unitLabel,
   };
+}
+
+function medianOrUndefined(values: readonly number[]): number | undefined {
+  return values.length === 0 ? undefined : median(values);
 }
 
 /** A row per metric of every workload that scored; none for a failed one. */

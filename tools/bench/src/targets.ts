@@ -97,6 +97,25 @@ function withReach(
   return `${observed}; needs ${fixed(neededMBps, 0)} MB/s, above this machine's ceiling of ${fixed(ceiling, 0)}: out of reach`;
 }
 
+/**
+ * `observed`, saying so when the download target needs the whole machine to spend less CPU per
+ * 100 MB than a download from memory costs it. A saturated machine's rate goes as the inverse
+ * of its CPU per byte, so `min`× distribution's rate needs distribution's machine CPU ÷ `min`.
+ */
+function withMachineCpuReach(
+  observed: string,
+  rule: { workload: number; min: number },
+  row: SummaryRow | undefined,
+  limits: MachineLimits | undefined,
+): string {
+  const spent = row?.distribution?.machineCpuPerUnit;
+  const least = limits?.loopbackDownloadMachineCpuPer100MB;
+  if (rule.workload !== 3 || spent === undefined || least === undefined) return observed;
+  const needed = spent / rule.min;
+  if (needed >= least) return observed;
+  return `${observed}; needs the machine at ${fixed(needed, 0)} ms of CPU per 100 MB, below the ${fixed(least, 0)} a download from memory costs: out of reach`;
+}
+
 function find(rows: readonly SummaryRow[], workload: number, key: string): SummaryRow | undefined {
   return rows.find((row) => row.workload === workload && row.key === key);
 }
@@ -134,7 +153,12 @@ export function evaluateTargets(
             ratio === undefined ? undefined : ratio >= rule.min,
             ratio === undefined
               ? 'no number'
-              : withReach(`${fixed(ratio)}×`, needed, ceilingMBps(rule.workload, limits)),
+              : withMachineCpuReach(
+                  withReach(`${fixed(ratio)}×`, needed, ceilingMBps(rule.workload, limits)),
+                  rule,
+                  row,
+                  limits,
+                ),
           ),
         );
         break;

@@ -2,7 +2,14 @@ import type { ServerFigures, SummaryRow } from '../src/summary.js';
 
 /** One run's figures: `median` and, optionally, a peak RSS. */
 export function figures(median: number, peakRssMiB?: number): ServerFigures {
-  return { values: [median], median, peakRssMiB, cpuPerUnit: undefined, unitLabel: undefined };
+  return {
+    values: [median],
+    median,
+    peakRssMiB,
+    cpuPerUnit: undefined,
+    machineCpuPerUnit: undefined,
+    unitLabel: undefined,
+  };
 }
 
 export function row(

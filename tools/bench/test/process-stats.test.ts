@@ -1,11 +1,24 @@
 import { expect } from 'chai';
-import { cpuTicks, measure, parseCpuTicks, parseStatusBytes } from '../src/process-stats.js';
+import {
+  cpuTicks,
+  measure,
+  parseCpuTicks,
+  parseMachineBusyTicks,
+  parseStatusBytes,
+} from '../src/process-stats.js';
 
 describe('process stats', () => {
   it('read utime + stime past a command name with spaces and parentheses', () => {
     const stat =
       '1234 (my (odd) name) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 1 0 100 0 0';
     expect(parseCpuTicks(stat)).to.equal(325);
+  });
+
+  it("read the machine's busy ticks from /proc/stat, leaving idle and iowait out", () => {
+    const stat = 'cpu  100 2 30 5000 40 6 7 8 0 0\ncpu0 50 1 15 2500 20 3 3 4 0 0\nintr 1\n';
+    expect(parseMachineBusyTicks(stat)).to.equal(100 + 2 + 30 + 6 + 7 + 8);
+    expect(() => parseMachineBusyTicks('intr 1\n')).to.throw(/\/proc\/stat/);
+    expect(() => parseMachineBusyTicks('cpu  1 2\n')).to.throw(/\/proc\/stat/);
   });
 
   it('read VmHWM and VmRSS in bytes', () => {
@@ -26,6 +39,8 @@ describe('process stats', () => {
     expect(kept?.length).to.equal(32 * 1024 * 1024);
     expect(elapsedMs).to.be.at.least(60);
     expect(usage.cpuMs).to.be.at.least(10);
+    // The machine was at least as busy as this process.
+    expect(usage.machineCpuMs).to.be.at.least(usage.cpuMs - 10);
     expect(usage.peakRssBytes).to.be.greaterThan(32 * 1024 * 1024);
   });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { MachineLimits } from '../src/limits.js';
 import {
   formatHeader,
+  formatLimits,
   formatNumber,
   formatRatio,
   formatResults,
@@ -20,6 +21,7 @@ const limits: MachineLimits = {
   diskWriteMBps: 2000,
   loopbackUploadMBps: 1600,
   loopbackDownloadMBps: 2500,
+  loopbackDownloadMachineCpuPer100MB: 50,
   hashedUploadMBps: 1300,
   bareUploadMBps: 1100,
 };
@@ -30,6 +32,8 @@ function outcomes(): WorkloadOutcome[] {
   const usage = (rss: number, cpuMs: number) => ({
     peakRssBytes: rss * 1024 * 1024,
     cpuMs,
+    // The whole machine: the server and, as much again, the client and the kernel.
+    machineCpuMs: cpuMs * 2,
     units: 2,
     unitLabel: 'ms/100 MB',
   });
@@ -104,6 +108,7 @@ describe('report', () => {
     expect(summary?.lading?.median).to.equal(1100);
     expect(summary?.lading?.peakRssMiB).to.equal(160);
     expect(summary?.lading?.cpuPerUnit).to.equal(42.5);
+    expect(summary?.lading?.machineCpuPerUnit).to.equal(85);
     expect(summary?.distribution?.median).to.equal(450);
   });
 
@@ -117,7 +122,7 @@ describe('report', () => {
     );
     const uploadLine = lines.find((line) => line.includes('monolithic upload')) ?? '';
     const cells = uploadLine.split('|').map((cell) => cell.trim());
-    expect(cells.slice(1, 13)).to.deep.equal([
+    expect(cells.slice(1, 15)).to.deep.equal([
       '1 monolithic upload 256 MiB',
       'MB/s',
       '1,100',
@@ -129,9 +134,11 @@ describe('report', () => {
       '31.0',
       '42.5',
       '153',
+      '85.0',
+      '305',
       'ms/100 MB',
     ]);
-    expect(cells[13]).to.equal('55% SHA, 69% lo-up, 100% bare');
+    expect(cells[15]).to.equal('55% SHA, 69% lo-up, 100% bare');
     const failed = lines.find((line) => line.includes('blob HEAD')) ?? '';
     expect(failed).to.include('FAILED (no score)');
     expect(failed).to.not.match(/\d+\.\d+/);
@@ -144,6 +151,18 @@ describe('report', () => {
     expect(text).to.include('[NO ] 1: L peak RSS < 150 MiB — 160 MiB');
     expect(text).to.include('[ - ] 4 rps: ≥ 2× — no number');
     expect(formatTargets(undefined)).to.include('not evaluated');
+  });
+
+  it('prints every machine limit, and what a download from memory cost the machine', () => {
+    const text = formatLimits(limits);
+    for (const figure of ['2,000', '1,000', '1,600', '2,500', '1,300', '1,100']) {
+      expect(text).to.include(figure);
+    }
+    expect(text).to.include('upload floor: node:http + SHA-256 + file, no fsync');
+    expect(text.split('\n').at(-1)).to.equal(
+      'The loopback download cost the whole machine 50.0 ms of CPU per 100 MB: the least any ' +
+        "server's download can cost it with this client.",
+    );
   });
 
   it('gives download shares against the loopback download', () => {

@@ -57,7 +57,9 @@ describe('npm run bench -- --smoke', function () {
       }
     }
     for (const [limit, value] of Object.entries(result.limits)) {
-      expect(value, limit).to.be.above(0);
+      // Rates must be measured; a CPU figure may round to 0 ticks at smoke sizes.
+      if (limit.endsWith('MBps')) expect(value, limit).to.be.above(0);
+      else expect(value, limit).to.be.at.least(0).and.satisfy(Number.isFinite);
     }
     expect(Object.keys(result.limits)).to.include('bareUploadMBps');
     expect(output).to.match(/^\| workload +\| metric/m);

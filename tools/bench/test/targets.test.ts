@@ -10,6 +10,7 @@ const limits: MachineLimits = {
   diskWriteMBps: 2000,
   loopbackUploadMBps: 2000,
   loopbackDownloadMBps: 2000,
+  loopbackDownloadMachineCpuPer100MB: 50,
   hashedUploadMBps: 1200,
   bareUploadMBps: 1000,
 };
@@ -69,6 +70,21 @@ describe('targets', () => {
         [share],
       )[0]?.observed,
     ).to.equal("45%; needs 1000 MB/s, above this machine's ceiling of 950: out of reach");
+  });
+
+  it('say when the download target needs the machine cheaper than a download from memory', () => {
+    const download = { kind: 'ratio', workload: 3, key: 'MBps', min: 1.3 } as const;
+    const judge = (distributionMachineCpu: number) => {
+      const distribution = { ...figures(1000), machineCpuPerUnit: distributionMachineCpu };
+      return evaluateTargets([row(3, 'MBps', 'higher', figures(1100), distribution)], limits, [
+        download,
+      ])[0]?.observed;
+    };
+    // 1.3× distribution's rate needs 58.5 / 1.3 = 45 ms per 100 MB; from memory costs 50.
+    expect(judge(58.5)).to.equal(
+      '1.10×; needs the machine at 45 ms of CPU per 100 MB, below the 50 a download from memory costs: out of reach',
+    );
+    expect(judge(78)).to.equal('1.10×');
   });
 
   it('judge the share of SHA-256', () => {

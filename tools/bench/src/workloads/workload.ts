@@ -15,6 +15,8 @@ export interface Metric {
 export interface Usage {
   peakRssBytes: number;
   cpuMs: number;
+  /** The whole machine's busy CPU meanwhile (see ProcessUsage). Absent in results saved before. */
+  machineCpuMs?: number;
   /** How many units of work were done, e.g. 2.68 (×100 MB) or 20 (×1,000 requests). */
   units: number;
   /** e.g. `ms/100 MB` */
@@ -52,6 +54,6 @@ export function perUnit(usage: ProcessUsage, units: number, label: string): Usag
   return { ...pick(usage), units, unitLabel: label };
 }
 
-function pick({ peakRssBytes, cpuMs }: ProcessUsage): { peakRssBytes: number; cpuMs: number } {
-  return { peakRssBytes, cpuMs };
+function pick({ peakRssBytes, cpuMs, machineCpuMs }: ProcessUsage) {
+  return { peakRssBytes, cpuMs, machineCpuMs };
 }
