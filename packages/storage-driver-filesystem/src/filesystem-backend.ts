@@ -11,6 +11,7 @@ import {
   type StorageBackend,
 } from '@lading/storage-driver';
 import type { LimitFunction } from 'p-limit';
+import { DirectorySyncs } from './directory-syncs.js';
 import { errorCode, isMissing, type FileHandle, type FileSystem } from './file-system.js';
 import { FileRangeReader } from './file-range-reader.js';
 import { FilesystemWriter } from './filesystem-writer.js';
@@ -18,23 +19,23 @@ import { ListingCache } from './listing-cache.js';
 import { LocalPaths, stagingPath, temporaryPath } from './local-paths.js';
 import { ReadBudget } from './read-budget.js';
 
-/** fsync on a directory is refused by some filesystems; durability there is best effort. */
-const unsyncableDirectoryCodes = new Set(['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM']);
-
 /**
  * Storage on a local directory tree, laid out exactly as the storage paths
  * say (so distribution reads what Lading writes, and the other way round).
  *
  * Crash safety: whole files are written under a temporary name, fsynced and
  * renamed into place, and the directory is fsynced; writers stage beside
- * their target and commit the same way. Every file operation takes a slot of
- * `limit`, bounding how many run at once (distribution's `maxthreads`).
+ * their target and commit the same way. fsyncs that do not depend on each
+ * other run side by side, but each step's are done before the next step
+ * starts. Every file operation takes a slot of `limit`, bounding how many
+ * run at once (distribution's `maxthreads`).
  */
 export class FilesystemBackend implements StorageBackend {
   readonly name = 'filesystem';
   readonly #paths: LocalPaths;
   readonly #readBudget = new ReadBudget();
   readonly #listings: ListingCache;
+  readonly #directories: DirectorySyncs;
 
   constructor(
     root: string,
@@ -43,6 +44,7 @@ export class FilesystemBackend implements StorageBackend {
   ) {
     this.#paths = new LocalPaths(root);
     this.#listings = new ListingCache(fs, (operation) => this.io(operation));
+    this.#directories = new DirectorySyncs(fs, (operation) => this.io(operation));
   }
 
   /** Runs one file operation within the concurrency bound. Never nest calls. */
@@ -60,16 +62,11 @@ export class FilesystemBackend implements StorageBackend {
 
   async putContent(path: string, content: Uint8Array): Promise<void> {
     const target = this.#paths.local(path);
-    await this.makeParent(target);
+    // The new directories' fsyncs run while the file is written; both end before the rename.
+    const { parentsDurable } = await this.createParent(target);
     const temporary = temporaryPath(target);
     try {
-      const handle = await this.io(() => this.fs.open(temporary, 'wx'));
-      try {
-        await this.writeAt(handle, content, 0);
-        await this.io(() => handle.sync());
-      } finally {
-        await handle.close();
-      }
+      await settleAll([parentsDurable, this.writeDurably(temporary, content)]);
       await this.renameDurably(temporary, target);
     } catch (error) {
       await this.removeFile(temporary);
@@ -107,7 +104,9 @@ export class FilesystemBackend implements StorageBackend {
     const target = this.#paths.local(path);
     const staging = stagingPath(target);
     if (!append) {
-      await this.makeParent(target);
+      await (
+        await this.createParent(target)
+      ).parentsDurable;
       const handle = await this.io(() => this.fs.open(staging, 'w'));
       return new FilesystemWriter(this, target, staging, handle, 0);
     }
@@ -158,12 +157,13 @@ export class FilesystemBackend implements StorageBackend {
     }
     await this.makeParent(to);
     try {
-      await this.renameDurably(from, to);
+      await this.io(() => this.fs.rename(from, to));
     } catch (error) {
       // ENOENT here means the source vanished meanwhile; ENOTDIR would be the destination's.
       throw errorCode(error) === 'ENOENT' ? new PathNotFoundError(source, { cause: error }) : error;
     }
-    if (dirname(from) !== dirname(to)) await this.syncDirectory(dirname(from));
+    // Both directories changed; they are fsynced side by side.
+    await this.#directories.syncAll([...new Set([dirname(to), dirname(from)])]);
   }
 
   async delete(path: string): Promise<void> {
@@ -190,7 +190,18 @@ export class FilesystemBackend implements StorageBackend {
   /** Renames `from` over `to` and makes the rename itself survive a crash. */
   async renameDurably(from: string, to: string): Promise<void> {
     await this.io(() => this.fs.rename(from, to));
-    await this.syncDirectory(dirname(to));
+    await this.#directories.sync(dirname(to));
+  }
+
+  /** Creates `path` (it must not exist) holding `content`, fsynced. */
+  private async writeDurably(path: string, content: Uint8Array): Promise<void> {
+    const handle = await this.io(() => this.fs.open(path, 'wx'));
+    try {
+      await this.writeAt(handle, content, 0);
+      await this.io(() => handle.sync());
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Removes a file if it is there. */
@@ -203,23 +214,36 @@ export class FilesystemBackend implements StorageBackend {
   }
 
   /**
-   * Creates the target's missing ancestors and fsyncs each directory that
-   * gained one. The target's own directory is fsynced after the rename, but a
-   * directory created for it is durable only once its parent is fsynced too
-   * (POSIX): without that, power loss could take a new tag or blob directory,
-   * and the committed file in it, away. Nothing to do when the parent exists,
-   * as it mostly does; a new blob or upload costs one more fsync, a new tag
-   * two. Directories above the root are the operator's and are not touched.
+   * Creates the target's missing ancestors and starts the fsync of each
+   * directory that gained one (side by side): the caller awaits
+   * `parentsDurable` before it renames anything into them. The target's own
+   * directory is fsynced after the rename, but a directory created for it is
+   * durable only once its parent is fsynced too (POSIX): without that, power
+   * loss could take a new tag or blob directory, and the committed file in
+   * it, away. Nothing to do when the parent exists, as it mostly does; a new
+   * blob or upload costs one more fsync, a new tag two. Directories above the
+   * root are the operator's and are not touched. (Wrapped in an object, as
+   * awaiting the call must not wait for the fsyncs.)
    */
+  /** Creates the target's missing ancestors, durably: `createParent`, waiting for its fsyncs. */
   private async makeParent(target: string): Promise<void> {
+    const { parentsDurable } = await this.createParent(target);
+    await parentsDurable;
+  }
+
+  private async createParent(target: string): Promise<{ parentsDurable: Promise<void> }> {
     const parent = dirname(target);
     const created = await this.io(() => this.fs.mkdir(parent, { recursive: true }));
-    if (created === undefined) return;
-    const topmost = dirname(created);
-    for (let directory = parent; directory !== topmost;) {
+    if (created === undefined) return { parentsDurable: Promise.resolve() };
+    const gained: string[] = [];
+    for (let directory = parent; directory !== dirname(created);) {
       directory = dirname(directory);
-      if (this.#paths.contains(directory)) await this.syncDirectory(directory);
+      if (this.#paths.contains(directory)) gained.push(directory);
     }
+    const parentsDurable = this.#directories.syncAll(gained);
+    // Awaited by the caller; until then, a failure must not count as unhandled.
+    parentsDurable.catch(() => undefined);
+    return { parentsDurable };
   }
 
   private async openStaging(staging: string): Promise<FileHandle | undefined> {
@@ -240,19 +264,16 @@ export class FilesystemBackend implements StorageBackend {
     }
     return this.io(() => this.fs.open(staging, 'r+'));
   }
+}
 
-  private async syncDirectory(directory: string): Promise<void> {
-    try {
-      const handle = await this.io(() => this.fs.open(directory, 'r'));
-      try {
-        await this.io(() => handle.sync());
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      if (!unsyncableDirectoryCodes.has(errorCode(error) ?? '')) throw error;
-    }
-  }
+/**
+ * Waits for every one of `steps` to settle, then fails with the first
+ * failure: unlike `Promise.all`, nothing is still running when the caller
+ * cleans up (a temporary file opened after its removal would stay behind).
+ */
+async function settleAll(steps: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((step) => step.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** A `PathNotFoundError` when `error` says nothing is at `path`, else `error` itself. */

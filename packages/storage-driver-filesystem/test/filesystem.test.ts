@@ -248,17 +248,30 @@ describe('filesystem driver', () => {
       await writer.cancel();
     });
 
-    it('fsyncs every directory that gained a new directory, within the root only', async () => {
+    it('fsyncs every directory that gained a new directory before renaming into it, within the root only', async () => {
+      // Events relative to the root; fsyncs that may run side by side are sorted.
+      const steps = (...sizes: number[]) => {
+        const events = fileSystem.events.map((event) =>
+          event.replace(root, '').replace(/~tmp-[0-9a-f]+$/, '~tmp'),
+        );
+        fileSystem.events.length = 0;
+        return sizes.map((size) => events.splice(0, size).sort());
+      };
       await driver.putContent('/a/b/c/f', Buffer.from('x'));
-      expect(fileSystem.directorySyncs).to.deep.equal(
-        ['a/b', 'a', '', 'a/b/c'].map((path) => join(root, path)),
-      );
-      fileSystem.directorySyncs.length = 0;
+      expect(steps(3, 1, 1)).to.deep.equal([
+        ['sync ', 'sync /a', 'sync /a/b'],
+        ['rename /a/b/c/f'],
+        ['sync /a/b/c'],
+      ]);
       await driver.putContent('/a/b/c/g', Buffer.from('y'));
       await driver.move('/a/b/c/g', '/a/d/g');
-      expect(fileSystem.directorySyncs).to.deep.equal(
-        ['a/b/c', 'a', 'a/d', 'a/b/c'].map((path) => join(root, path)),
-      );
+      expect(steps(1, 1, 1, 1, 2)).to.deep.equal([
+        ['rename /a/b/c/g'],
+        ['sync /a/b/c'],
+        ['sync /a'],
+        ['rename /a/d/g'],
+        ['sync /a/b/c', 'sync /a/d'],
+      ]);
       // A root that does not exist yet: the directories above it are not the driver's.
       fileSystem.directorySyncs.length = 0;
       const nested = join(root, 'new/root');
@@ -267,6 +280,18 @@ describe('filesystem driver', () => {
         Buffer.from('z'),
       );
       expect(fileSystem.directorySyncs).to.deep.equal([nested]);
+    });
+
+    it('fsyncs the new directories while the file is written, and cleans up when one fails', async () => {
+      const slow = new InstrumentedFileSystem(10);
+      const slowDriver = createFilesystemDriver({ rootDirectory: root, fileSystem: slow });
+      await slowDriver.putContent('/a/b/c/f', Buffer.from('x'));
+      // The fsyncs of /, /a and /a/b and the writing of the file, all four at once.
+      expect(slow.peak).to.equal(4);
+      slow.failNext('directory.sync', 'EIO');
+      const error = await storageErrorOf(slowDriver.putContent('/x/f', Buffer.from('y')));
+      expect(error.message).to.contain('EIO');
+      expect(await readdir(join(root, 'x'))).to.deep.equal([]);
     });
 
     it('tolerates filesystems that cannot fsync a directory', async () => {

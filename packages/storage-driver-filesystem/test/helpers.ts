@@ -24,8 +24,13 @@ type FileHandle = fsPromises.FileHandle;
 export class InstrumentedFileSystem implements FileSystem {
   /** Highest number of calls in flight at once. */
   peak = 0;
-  /** The directories fsynced, in order. */
+  /** The directories fsynced, in the order their fsyncs ended. */
   readonly directorySyncs: string[] = [];
+  /**
+   * `rename <to>` as each rename starts and `sync <directory>` as each
+   * directory fsync ends, in order: what was durable before what.
+   */
+  readonly events: string[] = [];
   /** How many fdatasync calls were made (the writers' background flushes). */
   dataSyncs = 0;
   #inFlight = 0;
@@ -48,8 +53,10 @@ export class InstrumentedFileSystem implements FileSystem {
     this.observe('readFile', () => fsPromises.readFile(...args))) as FileSystem['readFile'];
   readdir = ((...args: Parameters<typeof fsPromises.readdir>) =>
     this.observe('readdir', () => fsPromises.readdir(...args))) as FileSystem['readdir'];
-  rename: FileSystem['rename'] = (...args) =>
-    this.observe('rename', () => fsPromises.rename(...args));
+  rename: FileSystem['rename'] = (from, to) => {
+    this.events.push(`rename ${String(to)}`);
+    return this.observe('rename', () => fsPromises.rename(from, to));
+  };
   rm: FileSystem['rm'] = (...args) => this.observe('rm', () => fsPromises.rm(...args));
   stat = ((...args: Parameters<typeof fsPromises.stat>) =>
     this.observe('stat', () => fsPromises.stat(...args))) as FileSystem['stat'];
@@ -76,7 +83,7 @@ export class InstrumentedFileSystem implements FileSystem {
 
   private wrapHandle(handle: FileHandle, isDirectory: boolean, path: string): FileHandle {
     const observe = this.observe.bind(this);
-    const directorySyncs = this.directorySyncs;
+    const { directorySyncs, events } = this;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the proxy's traps count on it
     const fileSystem = this;
     return new Proxy(handle, {
@@ -86,6 +93,7 @@ export class InstrumentedFileSystem implements FileSystem {
             observe('directory.sync', async () => {
               await target.sync();
               directorySyncs.push(path);
+              events.push(`sync ${path}`);
             });
         }
         if (property === 'sync') {
