@@ -108,16 +108,11 @@ export async function completeUpload(context: HandlerContext, exchange: Exchange
       'DIGEST_INVALID',
       'digest missing: complete an upload with ?digest=',
     );
-  const uploads = context.engine.repository(exchange.name).uploads;
-  const current = await uploads.status(exchange.target);
-  if (current.size !== state.Offset) {
-    throw new RegistryHttpError(
-      'RANGE_INVALID',
-      `the upload holds ${String(current.size)} bytes, the upload URL says ${String(state.Offset)}`,
-    );
-  }
   parseContentRange(request.headers['content-range'], request.headers['content-length']);
+  const uploads = context.engine.repository(exchange.name).uploads;
+  // The upload must hold what the URL's state says (else 416 with its Range), checked under its lock.
   const blob = await uploads.complete(exchange.target, digest, {
+    offset: state.Offset,
     ...(hasBody(request) ? { finalChunk: request } : {}),
     context: requestContext(exchange),
   });

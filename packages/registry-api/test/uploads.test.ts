@@ -86,10 +86,18 @@ describe('upload endpoints', () => {
     expect(replay.headers.get('range')).to.equal('0-999');
     const skipped = await patch(first.headers.get('location') ?? '', part2, '1200-1699');
     expect(skipped.status).to.equal(416);
-    const stalePut = await fetch(`${stale}&digest=${digest}`, { method: 'PUT' });
+    const stalePut = await fetch(`${stale}&digest=${digest}`, { method: 'PUT', body: part2 });
     expect(stalePut.status).to.equal(416);
-    // A stale URL still tells where the upload stands.
+    expect(await errorCode(stalePut)).to.equal('RANGE_INVALID');
+    expect(stalePut.headers.get('range')).to.equal('0-999');
+    // A stale URL still tells where the upload stands, and the upload goes on from there.
     expect((await fetch(stale)).headers.get('range')).to.equal('0-999');
+    const done = await fetch(`${first.headers.get('location') ?? ''}&digest=${digest}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: part2,
+    });
+    expect(done.status).to.equal(201);
   });
 
   it('answers a Content-Length that disagrees with Content-Range with 400 SIZE_INVALID', async () => {

@@ -16,6 +16,7 @@ import {
 } from '@lading/storage-driver';
 import type { BlobDescriptor } from './blob-descriptor-cache.js';
 import { blobMediaType } from './blob-store.js';
+import { settleAll } from './concurrency.js';
 import type { EngineContext } from './engine-context.js';
 import {
   BlobUploadUnknownError,
@@ -40,6 +41,12 @@ export interface UploadStatus {
 export type UploadSource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
 export interface CompleteOptions {
+  /**
+   * The size the upload must have before `finalChunk` (where the client
+   * believes it stands); otherwise `UploadOffsetMismatchError`, and the
+   * upload is left as it was. Checked under the upload's lock.
+   */
+  readonly offset?: number;
   /** A last chunk, sent with the completing request. */
   readonly finalChunk?: UploadSource;
   readonly context?: RequestContext;
@@ -115,6 +122,10 @@ export class RepositoryUploads {
       await this.startedAt(id);
       // One writer takes the last chunk, if any, and commits: no reopening in between.
       const writer = await this.openWriter(id);
+      if (options.offset !== undefined && writer.size !== options.offset) {
+        await writer.close();
+        throw new UploadOffsetMismatchError(id, options.offset, writer.size);
+      }
       if (options.finalChunk !== undefined) {
         await this.receive(id, writer, writer.size, options.finalChunk, { closeAfter: false });
       }
@@ -127,8 +138,11 @@ export class RepositoryUploads {
         canonical,
         size,
       );
-      await new RepositoryBlobs(this.engine, this.repository).link(expected.digest, canonical);
-      await this.discard(id);
+      // The upload's own files are no longer needed: removed while the blob is linked.
+      await settleAll([
+        new RepositoryBlobs(this.engine, this.repository).link(expected.digest, canonical),
+        this.discard(id),
+      ]);
       await this.engine.events.emit(
         'push',
         { kind: 'blob', repository: this.repository, ...descriptor },

@@ -71,6 +71,21 @@ describeOnDrivers('uploads', (harness) => {
     expect((await uploads.status(id)).size).to.equal(70_000);
   });
 
+  it('refuse to complete from the wrong offset, leaving the upload as it was', async () => {
+    const uploads = harness().repository().uploads;
+    const { id } = await uploads.start();
+    await uploads.append(id, 0, Buffer.concat(chunks.slice(0, 2)));
+    const error = await rejectionOf(
+      uploads.complete(id, digest, { offset: 70_000, finalChunk: chunks[2] }),
+    );
+    expect(error).to.be.instanceOf(UploadOffsetMismatchError);
+    expect((error as UploadOffsetMismatchError).currentOffset).to.equal(120_000);
+    expect((await uploads.status(id)).size).to.equal(120_000);
+    expect(await harness().repository().blobs.exists(digest)).to.equal(false);
+    await uploads.complete(id, digest, { offset: 120_000, finalChunk: chunks[2] });
+    expect((await harness().repository().blobs.stat(digest)).size).to.equal(whole.length);
+  });
+
   it('complete with a final chunk', async () => {
     const uploads = harness().repository().uploads;
     const { id } = await uploads.start();
