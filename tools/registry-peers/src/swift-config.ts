@@ -115,6 +115,15 @@ export function proxyServerConf(layout: SwiftLayout, settings: IniSections = {})
     'filter:cache': {
       ...egg('memcache'),
       memcache_servers: `127.0.0.1:${String(layout.ports.memcached)}`,
+      // Swift's defaults are for a cluster of many memcached servers: give up on one after
+      // 0.3 s, and after ten such errors leave it alone for a minute. Here it is the only one,
+      // on a loaded test machine: one slow moment would fail every token check for a minute
+      // (every request then answers 401), so wait longer and never give up on it.
+      connect_timeout: '5',
+      pool_timeout: '5',
+      io_timeout: '10',
+      tries: '3',
+      error_suppression_limit: '1000000',
     },
     'filter:listing_formats': egg('listing_formats'),
     'filter:bulk': egg('bulk'),

@@ -350,6 +350,9 @@ describe('proxy-server.conf', () => {
     expect(conf).to.include('[filter:extra]\nuse = egg:swift#extra\n');
     expect(conf).to.match(/pipeline = .* ratelimit s3api tempauth copy slo /);
     expect(conf).to.include('memcache_servers = 127.0.0.1:5\n');
+    // The only memcached is never given up on after a slow moment (Swift's 0.3 s default).
+    const cache = /\[filter:cache\]\n([^[]*)/.exec(conf)?.[1] ?? '';
+    expect(cache).to.include('connect_timeout = 5\n').and.include('error_suppression_limit = ');
   });
 
   it('refuses values that would change the file structure', () => {
