@@ -71,9 +71,16 @@ export function formatLimits(limits: MachineLimits): string {
   );
 }
 
-/** Lading's MB/s as shares of the limits that bound it: uploads hash, downloads only copy. */
+/**
+ * Lading's MB/s as shares of the limits that bound it (uploads hash, downloads only copy), or
+ * its rate as a share of its own rate with fsync disabled.
+ */
 export function shareOfLimits(row: SummaryRow, limits: MachineLimits | undefined): string {
   const lading = row.lading?.median;
+  const withoutFsync = row.ladingWithoutFsync?.median;
+  if (lading !== undefined && withoutFsync !== undefined) {
+    return `${percent(lading / withoutFsync)} of ${formatNumber(withoutFsync)} no-fsync`;
+  }
   if (limits === undefined || lading === undefined || row.key !== 'MBps') return '';
   if (row.workload === 1 || row.workload === 2) {
     return [

@@ -1,7 +1,12 @@
 import { isInterrupted } from './cleanup.js';
 import { Checker, CorrectnessError } from './correctness.js';
 import { keepAliveAgent } from './http-client.js';
-import { startServer, type ServerName, type ServerSettings } from './servers.js';
+import {
+  startServer,
+  type ServerName,
+  type ServerSettings,
+  type ServerVariant,
+} from './servers.js';
 import type { Sizes } from './sizes.js';
 import type { RunRecord, WorkloadOutcome } from './summary.js';
 import type { MetricValue, Workload } from './workloads/workload.js';
@@ -25,8 +30,9 @@ export async function runOnce(
   workload: Workload,
   name: ServerName,
   settings: RunnerSettings,
+  variant: ServerVariant = {},
 ): Promise<MetricValue[]> {
-  const server = await startServer(name, settings);
+  const server = await startServer(name, settings, variant);
   const agent = keepAliveAgent(settings.sizes.concurrency);
   const check = new Checker(
     name,
@@ -68,6 +74,20 @@ function describe(values: readonly MetricValue[], workload: Workload): string {
     .join(', ');
 }
 
+/** The runs of one pair: both servers in `pairOrder`, then Lading without fsync if asked for. */
+export function runsOfPair(
+  pair: number,
+  workload: Pick<Workload, 'fsyncFreeCeiling'>,
+): [1 | 2 | 3, ServerName, boolean][] {
+  const [first, second] = pairOrder(pair);
+  const runs: [1 | 2 | 3, ServerName, boolean][] = [
+    [1, first, false],
+    [2, second, false],
+  ];
+  if (workload.fsyncFreeCeiling === true) runs.push([3, 'lading', true]);
+  return runs;
+}
+
 /** Every pair of runs of `workload`; the first failure ends it without a score. */
 export async function runWorkload(
   workload: Workload,
@@ -76,18 +96,19 @@ export async function runWorkload(
   const title = workload.title(settings.sizes);
   const runs: RunRecord[] = [];
   for (let pair = 1; pair <= settings.pairs; pair += 1) {
-    for (const [index, server] of pairOrder(pair).entries()) {
+    for (const [index, server, withoutFsync] of runsOfPair(pair, workload)) {
       try {
-        const values = await runOnce(workload, server, settings);
+        const values = await runOnce(workload, server, settings, { withoutFsync });
         runs.push({
           workload: workload.number,
           pair,
-          position: index === 0 ? 1 : 2,
+          position: index,
           server,
+          ...(withoutFsync ? { withoutFsync } : {}),
           values,
         });
         settings.log(
-          `[bench] ${workload.number} ${title} — pair ${pair}/${settings.pairs}, ${server}: ${describe(values, workload)}`,
+          `[bench] ${workload.number} ${title} — pair ${pair}/${settings.pairs}, ${server}${withoutFsync ? ' without fsync' : ''}: ${describe(values, workload)}`,
         );
       } catch (error) {
         // Stopped by a signal: the servers are going away, and the process with them.

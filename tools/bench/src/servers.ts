@@ -65,11 +65,23 @@ export function ladingConfigYaml(rootDirectory: string, port: number): string {
   ].join('\n');
 }
 
+export interface ServerVariant {
+  /**
+   * Lading only: run it under Debian's `eatmydata`, which makes fsync and its kin return at
+   * once without flushing anything (installed with apt-get when missing, as root).
+   */
+  withoutFsync?: boolean;
+}
+
 /** Starts `name` on fresh storage in a new directory under settings.baseDirectory. */
 export async function startServer(
   name: ServerName,
   settings: ServerSettings,
+  variant: ServerVariant = {},
 ): Promise<BenchServer> {
+  if (variant.withoutFsync === true && name !== 'lading') {
+    throw new Error(`only Lading runs without fsync, not ${name}`);
+  }
   const directory = await mkdtemp(join(settings.baseDirectory, `${name}-`));
   const forgetDirectory = removeAtExit(directory);
   const removeDirectory = async () => {
@@ -81,7 +93,7 @@ export async function startServer(
   try {
     ({ server, stopProcess } =
       name === 'lading'
-        ? await startLading(settings.ladingCli, directory)
+        ? await startLading(settings.ladingCli, directory, variant.withoutFsync === true)
         : await startDistributionServer(directory));
   } catch (error) {
     await removeDirectory();
@@ -114,17 +126,29 @@ function ladingNodeArguments(): string[] {
   return (process.env.LADING_BENCH_NODE_ARGS ?? '').split(' ').filter((part) => part !== '');
 }
 
-async function startLading(cli: string, directory: string): Promise<Started> {
+/** The command that runs Lading: node itself, or node under eatmydata. */
+async function ladingCommand(withoutFsync: boolean): Promise<[string, string[]]> {
+  if (!withoutFsync) return [process.execPath, []];
+  await ensureDebianPackages({ eatmydata: 'eatmydata' });
+  return ['eatmydata', [process.execPath]];
+}
+
+async function startLading(
+  cli: string,
+  directory: string,
+  withoutFsync: boolean,
+): Promise<Started> {
   const rootDirectory = join(directory, 'data');
   await mkdir(rootDirectory);
+  const [command, prefix] = await ladingCommand(withoutFsync);
   for (let attempt = 1; ; attempt += 1) {
     const port = await freeLoopbackPort();
     const configFile = join(directory, 'config.yml');
     await writeFile(configFile, ladingConfigYaml(rootDirectory, port));
     const child = await startServerProcess(
       'lading',
-      process.execPath,
-      [...ladingNodeArguments(), cli, 'serve', configFile],
+      command,
+      [...prefix, ...ladingNodeArguments(), cli, 'serve', configFile],
       { cwd: directory },
     );
     const url = `http://127.0.0.1:${port}`;

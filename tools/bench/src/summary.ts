@@ -6,9 +6,11 @@ import type { MetricValue, Workload } from './workloads/workload.js';
 export interface RunRecord {
   workload: number;
   pair: number;
-  /** 1 when this server ran first in its pair, 2 when second. */
-  position: 1 | 2;
+  /** 1 when this server ran first in its pair, 2 when second; 3 for Lading without fsync. */
+  position: 1 | 2 | 3;
   server: ServerName;
+  /** Lading run with fsync made a no-op: a ceiling, not a score (`Workload.fsyncFreeCeiling`). */
+  withoutFsync?: boolean;
   values: MetricValue[];
 }
 
@@ -42,6 +44,8 @@ export interface SummaryRow {
   better: 'higher' | 'lower';
   lading: ServerFigures | undefined;
   distribution: ServerFigures | undefined;
+  /** Lading with fsync made a no-op, where the workload runs it (`fsyncFreeCeiling`). */
+  ladingWithoutFsync?: ServerFigures | undefined;
 }
 
 function figures(runs: readonly RunRecord[], key: string): ServerFigures | undefined {
@@ -82,13 +86,21 @@ export function summarize(outcomes: readonly WorkloadOutcome[]): SummaryRow[] {
         label: metric.label,
         better: metric.better,
         lading: figures(
-          runs.filter((run) => run.server === 'lading'),
+          runs.filter((run) => run.server === 'lading' && run.withoutFsync !== true),
           metric.key,
         ),
         distribution: figures(
           runs.filter((run) => run.server === 'distribution'),
           metric.key,
         ),
+        ...(workload.fsyncFreeCeiling === true
+          ? {
+              ladingWithoutFsync: figures(
+                runs.filter((run) => run.withoutFsync === true),
+                metric.key,
+              ),
+            }
+          : {}),
       })),
     );
 }

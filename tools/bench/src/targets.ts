@@ -116,6 +116,21 @@ function withMachineCpuReach(
   return `${observed}; needs the machine at ${fixed(needed, 0)} ms of CPU per 100 MB, below the ${fixed(least, 0)} a download from memory costs: out of reach`;
 }
 
+/**
+ * `observed`, saying so when a rate target needs more than Lading reaches with fsync made a
+ * no-op: then no way of making its writes durable can meet it (what remains is request work).
+ */
+function withFsyncFreeReach(
+  observed: string,
+  needed: number | undefined,
+  row: SummaryRow | undefined,
+): string {
+  const ceiling = row?.ladingWithoutFsync?.median;
+  if (row?.better !== 'higher' || needed === undefined || ceiling === undefined) return observed;
+  if (needed <= ceiling) return observed;
+  return `${observed}; needs ${fixed(needed, 1)} ${row.label}, above the ${fixed(ceiling, 1)} Lading reaches with fsync disabled: out of reach for any fsync strategy`;
+}
+
 function find(rows: readonly SummaryRow[], workload: number, key: string): SummaryRow | undefined {
   return rows.find((row) => row.workload === workload && row.key === key);
 }
@@ -153,11 +168,15 @@ export function evaluateTargets(
             ratio === undefined ? undefined : ratio >= rule.min,
             ratio === undefined
               ? 'no number'
-              : withMachineCpuReach(
-                  withReach(`${fixed(ratio)}×`, needed, ceilingMBps(rule.workload, limits)),
-                  rule,
+              : withFsyncFreeReach(
+                  withMachineCpuReach(
+                    withReach(`${fixed(ratio)}×`, needed, ceilingMBps(rule.workload, limits)),
+                    rule,
+                    row,
+                    limits,
+                  ),
+                  needed,
                   row,
-                  limits,
                 ),
           ),
         );

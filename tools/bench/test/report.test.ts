@@ -26,7 +26,7 @@ const limits: MachineLimits = {
   bareUploadMBps: 1100,
 };
 
-const [upload, , , head] = workloads;
+const [upload, , , head, , smallPushes] = workloads;
 
 function outcomes(): WorkloadOutcome[] {
   const usage = (rss: number, cpuMs: number) => ({
@@ -163,6 +163,29 @@ describe('report', () => {
       'The loopback download cost the whole machine 50.0 ms of CPU per 100 MB: the least any ' +
         "server's download can cost it with this client.",
     );
+  });
+
+  it("keeps the runs without fsync out of Lading's score, as a ceiling of their own", () => {
+    const run = (pair: number, server: 'lading' | 'distribution', value: number, bare = false) => ({
+      workload: 6,
+      pair,
+      position: 1 as const,
+      server,
+      ...(bare ? { withoutFsync: true } : {}),
+      values: [{ key: 'imagesPerSecond', value }],
+    });
+    const outcome: WorkloadOutcome = {
+      workload: smallPushes!,
+      title: 'small pushes',
+      runs: [run(1, 'lading', 30), run(1, 'distribution', 40), run(1, 'lading', 50, true)],
+    };
+    const [summary] = summarize([outcome]);
+    expect(summary?.lading?.values).to.deep.equal([30]);
+    expect(summary?.distribution?.values).to.deep.equal([40]);
+    expect(summary?.ladingWithoutFsync?.values).to.deep.equal([50]);
+    expect(shareOfLimits(summary!, limits)).to.equal('60% of 50.0 no-fsync');
+    // A workload that runs no such ceiling has none.
+    expect(summarize(outcomes())[0]).to.not.have.property('ladingWithoutFsync');
   });
 
   it('gives download shares against the loopback download', () => {

@@ -72,6 +72,28 @@ describe('targets', () => {
     ).to.equal("45%; needs 1000 MB/s, above this machine's ceiling of 950: out of reach");
   });
 
+  it('say when a rate target needs more than Lading reaches with fsync disabled', () => {
+    const rule: TargetRule[] = [{ kind: 'ratio', workload: 6, key: 'imagesPerSecond', min: 1.5 }];
+    const judge = (withoutFsync: number | undefined) =>
+      evaluateTargets(
+        [
+          {
+            ...row(6, 'imagesPerSecond', 'higher', figures(30), figures(40)),
+            ...(withoutFsync === undefined ? {} : { ladingWithoutFsync: figures(withoutFsync) }),
+          },
+        ],
+        limits,
+        rule,
+      )[0]?.observed;
+    // 1.5 × 40 = 60 images/s.
+    expect(judge(52)).to.equal(
+      '0.75×; needs 60.0 imagesPerSecond, above the 52.0 Lading reaches with fsync disabled: ' +
+        'out of reach for any fsync strategy',
+    );
+    expect(judge(60)).to.equal('0.75×');
+    expect(judge(undefined)).to.equal('0.75×');
+  });
+
   it('say when the download target needs the machine cheaper than a download from memory', () => {
     const download = { kind: 'ratio', workload: 3, key: 'MBps', min: 1.3 } as const;
     const judge = (distributionMachineCpu: number) => {

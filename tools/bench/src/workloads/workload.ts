@@ -42,6 +42,12 @@ export interface Workload {
   metrics: readonly Metric[];
   /** One run on a fresh server: setup (untimed), the timed part, then verification. */
   run(context: RunContext): Promise<MetricValue[]>;
+  /**
+   * Also run Lading with fsync made a no-op (Debian's eatmydata) once in every pair: the most
+   * any way of making its writes durable could give it here, which the target's verdict and the
+   * share-of-limit column compare with.
+   */
+  fsyncFreeCeiling?: boolean;
 }
 
 /** CPU per 100 MB (10^8 bytes) moved. */
