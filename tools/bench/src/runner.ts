@@ -74,18 +74,23 @@ function describe(values: readonly MetricValue[], workload: Workload): string {
     .join(', ');
 }
 
-/** The runs of one pair: both servers in `pairOrder`, then Lading without fsync if asked for. */
+/**
+ * The runs of one pair, each with its place in it: both servers in `pairOrder`, and Lading
+ * without fsync if the workload asks for it, last in pair 1, first in pair 2, between them in
+ * pair 3, and so on. Figures can drift from run to run (on an ext4 without a journal, each
+ * run's deletions slow the next ones' file creations), so it must not always go last.
+ */
 export function runsOfPair(
   pair: number,
   workload: Pick<Workload, 'fsyncFreeCeiling'>,
 ): [1 | 2 | 3, ServerName, boolean][] {
-  const [first, second] = pairOrder(pair);
-  const runs: [1 | 2 | 3, ServerName, boolean][] = [
-    [1, first, false],
-    [2, second, false],
-  ];
-  if (workload.fsyncFreeCeiling === true) runs.push([3, 'lading', true]);
-  return runs;
+  const order: [ServerName, boolean][] = pairOrder(pair).map((server) => [server, false]);
+  if (workload.fsyncFreeCeiling === true) order.splice((pair + 1) % 3, 0, ['lading', true]);
+  return order.map(([server, withoutFsync], index) => [
+    (index + 1) as 1 | 2 | 3,
+    server,
+    withoutFsync,
+  ]);
 }
 
 /** Every pair of runs of `workload`; the first failure ends it without a score. */

@@ -6,7 +6,7 @@ import type { MetricValue, Workload } from './workloads/workload.js';
 export interface RunRecord {
   workload: number;
   pair: number;
-  /** 1 when this server ran first in its pair, 2 when second; 3 for Lading without fsync. */
+  /** Its place in its pair: 1 when it ran first, 2 when second, 3 when third. */
   position: 1 | 2 | 3;
   server: ServerName;
   /** Lading run with fsync made a no-op: a ceiling, not a score (`Workload.fsyncFreeCeiling`). */

@@ -7,7 +7,7 @@ describe('runner', () => {
     expect(pairOrder(2)).to.deep.equal(['distribution', 'lading']);
   });
 
-  it('adds a run of Lading without fsync to every pair of a workload that asks for it', () => {
+  it('adds a run of Lading without fsync to every pair that asks for it, in turn in each place', () => {
     expect(runsOfPair(2, {})).to.deep.equal([
       [1, 'distribution', false],
       [2, 'lading', false],
@@ -16,6 +16,17 @@ describe('runner', () => {
       [1, 'lading', false],
       [2, 'distribution', false],
       [3, 'lading', true],
+    ]);
+    // Not always last: first in pair 2, second in pair 3.
+    expect(runsOfPair(2, { fsyncFreeCeiling: true })).to.deep.equal([
+      [1, 'lading', true],
+      [2, 'distribution', false],
+      [3, 'lading', false],
+    ]);
+    expect(runsOfPair(3, { fsyncFreeCeiling: true })).to.deep.equal([
+      [1, 'lading', false],
+      [2, 'lading', true],
+      [3, 'distribution', false],
     ]);
   });
 });
