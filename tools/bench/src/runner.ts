@@ -103,7 +103,10 @@ export async function runWorkload(
   for (let pair = 1; pair <= settings.pairs; pair += 1) {
     for (const [index, server, withoutFsync] of runsOfPair(pair, workload)) {
       try {
-        const values = await runOnce(workload, server, settings, { withoutFsync });
+        const values = await runOnce(workload, server, settings, {
+          withoutFsync,
+          keepStorage: workload.keepsStorageUntilTheEnd === true,
+        });
         runs.push({
           workload: workload.number,
           pair,

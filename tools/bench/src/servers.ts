@@ -71,6 +71,12 @@ export interface ServerVariant {
    * once without flushing anything (installed with apt-get when missing, as root).
    */
   withoutFsync?: boolean;
+  /**
+   * Leave the run's directory when the server stops, for the bench to remove with its base
+   * directory at the end: deleting thousands of files would slow the next runs (see
+   * `Workload.keepsStorageUntilTheEnd`).
+   */
+  keepStorage?: boolean;
 }
 
 /** Starts `name` on fresh storage in a new directory under settings.baseDirectory. */
@@ -105,7 +111,9 @@ export async function startServer(
       try {
         await stopProcess();
       } finally {
-        await removeDirectory();
+        // Kept: it goes with the base directory, which has its own clean-up at exit.
+        if (variant.keepStorage === true) forgetDirectory();
+        else await removeDirectory();
         forgetInterrupt();
       }
     })());

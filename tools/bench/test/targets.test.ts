@@ -92,6 +92,11 @@ describe('targets', () => {
     );
     expect(judge(60)).to.equal('0.75×');
     expect(judge(undefined)).to.equal('0.75×');
+    // Slower without fsync than with it (Lading made 30): no ceiling, and it says so.
+    expect(judge(25)).to.equal(
+      '0.75×; Lading was slower with fsync disabled (25.0 imagesPerSecond): fsyncs are not what ' +
+        'bounds it here',
+    );
   });
 
   it('say when the download target needs the machine cheaper than a download from memory', () => {

@@ -48,6 +48,12 @@ export interface Workload {
    * share-of-limit column compare with.
    */
   fsyncFreeCeiling?: boolean;
+  /**
+   * Remove the runs' storage at the end of the bench, not after each run. On an ext4 without a
+   * journal, each new file or directory scans the inodes deleted in the last minute or more,
+   * so deleting one run's thousands of files would slow the file creations of the runs after it.
+   */
+  keepsStorageUntilTheEnd?: boolean;
 }
 
 /** CPU per 100 MB (10^8 bytes) moved. */
