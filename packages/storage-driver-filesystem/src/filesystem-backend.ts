@@ -104,9 +104,7 @@ export class FilesystemBackend implements StorageBackend {
     const target = this.#paths.local(path);
     const staging = stagingPath(target);
     if (!append) {
-      await (
-        await this.createParent(target)
-      ).parentsDurable;
+      await this.makeParent(target);
       const handle = await this.io(() => this.fs.open(staging, 'w'));
       return new FilesystemWriter(this, target, staging, handle, 0);
     }
