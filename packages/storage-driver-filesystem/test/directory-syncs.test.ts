@@ -120,6 +120,16 @@ describe('DirectorySyncs', () => {
     await third;
   });
 
+  it('reports a failure that carries no error code', async () => {
+    const broken = new DirectorySyncs(
+      { open: () => Promise.reject(new Error('no code at all')) },
+      (operation) => operation(),
+    );
+    let failure: unknown;
+    await broken.sync('/d').catch((error: unknown) => (failure = error));
+    expect(String(failure)).to.contain('no code at all');
+  });
+
   it('takes a filesystem that cannot fsync a directory as done', async () => {
     const refused = syncs.sync('/d');
     await held.end(0, 'EINVAL');

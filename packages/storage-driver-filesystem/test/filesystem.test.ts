@@ -294,6 +294,20 @@ describe('filesystem driver', () => {
       expect(await readdir(join(root, 'x'))).to.deep.equal([]);
     });
 
+    it('reports a source that vanishes before the rename as missing, other rename failures as errors', async () => {
+      await driver.putContent('/from', Buffer.from('x'));
+      fileSystem.failNext('rename', 'ENOENT');
+      const vanished = await storageErrorOf(driver.move('/from', '/to'));
+      expect(vanished.code).to.equal('PATH_NOT_FOUND');
+      expect(vanished.message).to.contain('/from');
+      fileSystem.failNext('rename', 'EXDEV');
+      const refused = await storageErrorOf(driver.move('/from', '/to'));
+      expect(refused.code).to.equal('STORAGE_ERROR');
+      expect(refused.message).to.contain('EXDEV');
+      await driver.move('/from', '/to');
+      expect((await driver.getContent('/to')).toString()).to.equal('x');
+    });
+
     it('tolerates filesystems that cannot fsync a directory', async () => {
       fileSystem.failNext('directory.sync', 'EINVAL');
       await driver.putContent('/f', Buffer.from('x'));
