@@ -16,13 +16,3 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-
-/**
- * Waits for every one of `steps` to settle, then fails with the first
- * failure: unlike `Promise.all`, nothing is still running when the caller
- * goes on (or releases a lock).
- */
-export async function settleAll(steps: readonly Promise<unknown>[]): Promise<void> {
-  const failed = (await Promise.allSettled(steps)).find((step) => step.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
-}

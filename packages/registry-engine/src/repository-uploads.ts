@@ -12,11 +12,11 @@ import {
   fileWriterStream,
   isStorageError,
   isValidPathComponent,
+  settleAll,
   type FileWriter,
 } from '@lading/storage-driver';
 import type { BlobDescriptor } from './blob-descriptor-cache.js';
 import { blobMediaType } from './blob-store.js';
-import { settleAll } from './concurrency.js';
 import type { EngineContext } from './engine-context.js';
 import {
   BlobUploadUnknownError,

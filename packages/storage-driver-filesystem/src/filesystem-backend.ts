@@ -6,6 +6,7 @@ import {
   PathNotFoundError,
   isValidPathComponent,
   joinPath,
+  settleAll,
   type FileInfo,
   type FileWriter,
   type StorageBackend,
@@ -262,16 +263,6 @@ export class FilesystemBackend implements StorageBackend {
     }
     return this.io(() => this.fs.open(staging, 'r+'));
   }
-}
-
-/**
- * Waits for every one of `steps` to settle, then fails with the first
- * failure: unlike `Promise.all`, nothing is still running when the caller
- * cleans up (a temporary file opened after its removal would stay behind).
- */
-async function settleAll(steps: readonly Promise<void>[]): Promise<void> {
-  const failed = (await Promise.allSettled(steps)).find((step) => step.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
 }
 
 /** A `PathNotFoundError` when `error` says nothing is at `path`, else `error` itself. */

@@ -22,9 +22,17 @@ export async function mapConcurrently<T, R>(
       }
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-  const settled = await Promise.allSettled(workers);
-  const failure = settled.find((outcome) => outcome.status === 'rejected');
-  if (failure !== undefined) throw failure.reason;
+  await settleAll(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
+}
+
+/**
+ * Waits for every one of `steps` to settle, then rejects with the first failure: unlike
+ * `Promise.all`, nothing is still running when the caller cleans up or goes on (a temporary
+ * file opened after its removal would stay behind; a lock released too early would let the
+ * next holder in while a step still runs).
+ */
+export async function settleAll(steps: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((step) => step.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }

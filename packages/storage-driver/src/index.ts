@@ -43,7 +43,7 @@ export { ObjectTree } from './object-tree.js';
 export type { ObjectTreeSource } from './object-tree.js';
 export { partRanges } from './part-ranges.js';
 export type { ByteRange, PartSizeLimits } from './part-ranges.js';
-export { mapConcurrently } from './concurrency.js';
+export { mapConcurrently, settleAll } from './concurrency.js';
 export type { MultipartStore, PartialState, UploadedPart } from './multipart-store.js';
 export { MultipartWriter } from './multipart-writer.js';
 export type { MultipartWriterStart } from './multipart-writer.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mapConcurrently } from '../src/index.js';
+import { mapConcurrently, settleAll } from '../src/index.js';
 
 describe('mapConcurrently', () => {
   it('keeps at most `limit` calls running, and returns results in input order', async () => {
@@ -33,5 +33,27 @@ describe('mapConcurrently', () => {
 
   it('does nothing for no items', async () => {
     expect(await mapConcurrently([], 4, () => Promise.resolve(1))).to.deep.equal([]);
+  });
+});
+
+describe('settleAll', () => {
+  it('waits for every step, then rejects with the first failure', async () => {
+    let slowDone = false;
+    const slow = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        slowDone = true;
+        resolve();
+      }, 30),
+    );
+    let failure: unknown;
+    await settleAll([
+      Promise.reject(new Error('first')),
+      slow,
+      Promise.reject(new Error('second')),
+    ]).catch((error: unknown) => (failure = error));
+    expect(String(failure)).to.contain('first');
+    // Unlike Promise.all, it did not give up while the slow step still ran.
+    expect(slowDone).to.equal(true);
+    await settleAll([Promise.resolve(1), slow]);
   });
 });
