@@ -8,7 +8,14 @@ import { exitCleanlyOnSignals, removeAtExit } from './cleanup.js';
 import { fullLimitSizes, measureLimits, smokeLimitSizes, type MachineLimits } from './limits.js';
 import { machineInfo } from './machine-info.js';
 import { parseOptions, usage, UsageError, type BenchOptions } from './options.js';
-import { formatHeader, formatLimits, formatResults, formatTargets, legend } from './report.js';
+import {
+  formatHeader,
+  formatJournalCommits,
+  formatLimits,
+  formatResults,
+  formatTargets,
+  legend,
+} from './report.js';
 import { runWorkload } from './runner.js';
 import { distributionVersion } from './servers.js';
 import { fullSizes, smokeSizes } from './sizes.js';
@@ -89,6 +96,8 @@ async function main(): Promise<number> {
     const rssRule = targetRules.find((rule) => rule.kind === 'lading-rss-below');
     console.log(formatResults(outcomes, rows, targets, limits, rssRule?.maxMiB ?? Infinity));
     console.log(legend);
+    const commits = formatJournalCommits(rows);
+    if (commits !== '') console.log(`\n${commits}`);
     console.log('');
     console.log(formatTargets(targets));
     const failures = outcomes.filter((outcome) => outcome.failure !== undefined);

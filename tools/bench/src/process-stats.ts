@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** Clock ticks per second for /proc/<pid>/stat times (USER_HZ; 100 on every Linux we run). */
 export const clockTicksPerSecond = 100;
@@ -14,6 +15,12 @@ export interface ProcessUsage {
    * the kernel's own threads. On a machine the workload saturates, this is what bounds it.
    */
   machineCpuMs: number;
+  /**
+   * Journal commits of every journaled filesystem (ext4, ext3) over the same stretch: each one
+   * an fsync, or several that arrived together, had to wait for. Undefined where the machine
+   * has no such journal.
+   */
+  journalCommits?: number;
   /** The largest resident set seen, in bytes. */
   peakRssBytes: number;
   /** VmHWM after resetting it through clear_refs, or VmRSS sampled every 20 ms. */
@@ -53,6 +60,36 @@ export function parseMachineBusyTicks(stat: string): number {
   return busy.reduce<number>((sum, ticks) => sum + (ticks ?? 0), 0);
 }
 
+/**
+ * Commits of every jbd2 journal since it was mounted, summed over /proc/fs/jbd2/<device>/info;
+ * undefined when there is no journal (an ext4 without one, xfs, btrfs, tmpfs).
+ */
+export async function journalCommits(directory = '/proc/fs/jbd2'): Promise<number | undefined> {
+  let devices: string[];
+  try {
+    devices = await readdir(directory);
+  } catch {
+    return undefined;
+  }
+  if (devices.length === 0) return undefined;
+  let total = 0;
+  for (const device of devices) {
+    total += parseJournalTransactions(await readFile(join(directory, device, 'info'), 'utf8'));
+  }
+  return total;
+}
+
+/** The count from the first line of a jbd2 info file: `1234 transactions (1234 requested), …`. */
+export function parseJournalTransactions(info: string): number {
+  const match = /^(\d+) transactions/.exec(info);
+  if (match?.[1] === undefined) {
+    throw new Error(
+      `cannot read a jbd2 transaction count from ${JSON.stringify(info.slice(0, 100))}`,
+    );
+  }
+  return Number(match[1]);
+}
+
 /** A `VmXXX:  1234 kB` line of /proc/<pid>/status, in bytes. */
 export function parseStatusBytes(status: string, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
@@ -78,6 +115,7 @@ export class ProcessMeter {
     readonly pid: number,
     private readonly startTicks: number,
     private readonly startMachineTicks: number,
+    private readonly startJournalCommits: number | undefined,
     private readonly method: 'hwm' | 'sampled',
   ) {}
 
@@ -88,7 +126,13 @@ export class ProcessMeter {
     } catch {
       method = 'sampled';
     }
-    const meter = new ProcessMeter(pid, await cpuTicks(pid), await machineBusyTicks(), method);
+    const meter = new ProcessMeter(
+      pid,
+      await cpuTicks(pid),
+      await machineBusyTicks(),
+      await journalCommits(),
+      method,
+    );
     if (method === 'sampled') meter.#startSampling();
     return meter;
   }
@@ -109,6 +153,7 @@ export class ProcessMeter {
   async stop(): Promise<ProcessUsage> {
     const endTicks = await cpuTicks(this.pid);
     const endMachineTicks = await machineBusyTicks();
+    const endJournalCommits = await journalCommits();
     let peakRssBytes: number;
     if (this.method === 'hwm') {
       peakRssBytes = await statusBytes(this.pid, 'VmHWM');
@@ -120,6 +165,9 @@ export class ProcessMeter {
     return {
       cpuMs: ((endTicks - this.startTicks) * 1000) / clockTicksPerSecond,
       machineCpuMs: ((endMachineTicks - this.startMachineTicks) * 1000) / clockTicksPerSecond,
+      ...(this.startJournalCommits === undefined || endJournalCommits === undefined
+        ? {}
+        : { journalCommits: endJournalCommits - this.startJournalCommits }),
       peakRssBytes,
       peakMethod: this.method,
     };

@@ -182,6 +182,28 @@ export function formatTargets(targets: readonly TargetOutcome[] | undefined): st
   ].join('\n');
 }
 
+/**
+ * Journal commits per unit of work, for the rows that have them (the storage is on a journaled
+ * filesystem): what fsyncs cost there. Empty when there are none.
+ */
+export function formatJournalCommits(rows: readonly SummaryRow[]): string {
+  const seen = new Set<number>();
+  const lines = rows.flatMap((row) => {
+    const lading = row.lading?.journalCommitsPerUnit;
+    const distribution = row.distribution?.journalCommitsPerUnit;
+    // A workload's metrics share their runs' usage: one line each.
+    if (lading === undefined || distribution === undefined || seen.has(row.workload)) return [];
+    seen.add(row.workload);
+    const unit = (row.lading?.unitLabel ?? '').replace(/^ms\//, '');
+    return [
+      `  ${row.workload} ${row.label}: Lading ${formatNumber(lading)}, distribution ${formatNumber(distribution)} per ${unit}`,
+    ];
+  });
+  return lines.length === 0
+    ? ''
+    : ['journal commits (all journaled filesystems):', ...lines].join('\n');
+}
+
 export const legend = [
   'Medians over the runs; peak RSS is the largest of any run. MB = 10^6 bytes.',
   'ratio: how many times better Lading is — L/d for rates, d/L for times and sizes (>1: Lading ahead).',

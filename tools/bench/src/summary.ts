@@ -33,6 +33,8 @@ export interface ServerFigures {
   cpuPerUnit: number | undefined;
   /** The median busy CPU of the whole machine per unit over the runs. */
   machineCpuPerUnit: number | undefined;
+  /** The median journal commits per unit over the runs; undefined without a journal. */
+  journalCommitsPerUnit: number | undefined;
   unitLabel: string | undefined;
 }
 
@@ -64,6 +66,11 @@ function figures(runs: readonly RunRecord[], key: string): ServerFigures | undef
     machineCpuPerUnit: medianOrUndefined(
       usages.flatMap((usage) =>
         usage.machineCpuMs === undefined ? [] : [usage.machineCpuMs / usage.units],
+      ),
+    ),
+    journalCommitsPerUnit: medianOrUndefined(
+      usages.flatMap((usage) =>
+        usage.journalCommits === undefined ? [] : [usage.journalCommits / usage.units],
       ),
     ),
     unitLabel: usages[0]?.unitLabel,

@@ -8,6 +8,7 @@ export function figures(median: number, peakRssMiB?: number): ServerFigures {
     peakRssMiB,
     cpuPerUnit: undefined,
     machineCpuPerUnit: undefined,
+    journalCommitsPerUnit: undefined,
     unitLabel: undefined,
   };
 }

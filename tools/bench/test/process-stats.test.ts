@@ -1,8 +1,13 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   cpuTicks,
+  journalCommits,
   measure,
   parseCpuTicks,
+  parseJournalTransactions,
   parseMachineBusyTicks,
   parseStatusBytes,
 } from '../src/process-stats.js';
@@ -19,6 +24,31 @@ describe('process stats', () => {
     expect(parseMachineBusyTicks(stat)).to.equal(100 + 2 + 30 + 6 + 7 + 8);
     expect(() => parseMachineBusyTicks('intr 1\n')).to.throw(/\/proc\/stat/);
     expect(() => parseMachineBusyTicks('cpu  1 2\n')).to.throw(/\/proc\/stat/);
+  });
+
+  it('sum the commits of every jbd2 journal, and have none without one', async () => {
+    expect(
+      parseJournalTransactions('4793 transactions (4790 requested), each up to 8192 blocks\n'),
+    ).to.equal(4793);
+    expect(() => parseJournalTransactions('average:\n')).to.throw(/jbd2/);
+    const directory = await mkdtemp(join(tmpdir(), 'lading-bench-jbd2-'));
+    try {
+      expect(await journalCommits(join(directory, 'missing'))).to.equal(undefined);
+      expect(await journalCommits(directory)).to.equal(undefined);
+      for (const [device, count] of [
+        ['vda-8', 100],
+        ['loop0-8', 23],
+      ] as const) {
+        await mkdir(join(directory, device));
+        await writeFile(
+          join(directory, device, 'info'),
+          `${count} transactions (${count} requested)\n`,
+        );
+      }
+      expect(await journalCommits(directory)).to.equal(123);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('read VmHWM and VmRSS in bytes', () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { MachineLimits } from '../src/limits.js';
 import {
   formatHeader,
+  formatJournalCommits,
   formatLimits,
   formatNumber,
   formatRatio,
@@ -186,6 +187,48 @@ describe('report', () => {
     expect(shareOfLimits(summary!, limits)).to.equal('60% of 50.0 no-fsync');
     // A workload that runs no such ceiling has none.
     expect(summarize(outcomes())[0]).to.not.have.property('ladingWithoutFsync');
+  });
+
+  it('gives journal commits per unit, once per workload, where both servers have them', () => {
+    const withCommits = (commits: number) => ({
+      ...figures(1),
+      journalCommitsPerUnit: commits,
+      unitLabel: 'ms/image',
+    });
+    const pushes = row(6, 'imagesPerSecond', 'higher', withCommits(41.2), withCommits(21));
+    expect(formatJournalCommits([pushes, { ...pushes, label: 'another metric' }])).to.equal(
+      'journal commits (all journaled filesystems):\n' +
+        '  6 imagesPerSecond: Lading 41.2, distribution 21.0 per image',
+    );
+    expect(
+      formatJournalCommits([row(6, 'imagesPerSecond', 'higher', figures(1), figures(1))]),
+    ).to.equal('');
+    // The summary takes the median per unit of the runs that counted any.
+    const run = (value: number, journalCommits?: number) => ({
+      workload: 6,
+      pair: 1,
+      position: 1 as const,
+      server: 'lading' as const,
+      values: [
+        {
+          key: 'imagesPerSecond',
+          value,
+          usage: {
+            peakRssBytes: 1,
+            cpuMs: 1,
+            units: 100,
+            unitLabel: 'ms/image',
+            ...(journalCommits === undefined ? {} : { journalCommits }),
+          },
+        },
+      ],
+    });
+    const [summary] = summarize([
+      { workload: smallPushes!, title: 'small pushes', runs: [run(30, 4100), run(31, 4300)] },
+    ]);
+    expect(summary?.lading?.journalCommitsPerUnit).to.equal(42);
+    const [none] = summarize([{ workload: smallPushes!, title: 'small pushes', runs: [run(30)] }]);
+    expect(none?.lading?.journalCommitsPerUnit).to.equal(undefined);
   });
 
   it('gives download shares against the loopback download', () => {

@@ -17,6 +17,8 @@ export interface Usage {
   cpuMs: number;
   /** The whole machine's busy CPU meanwhile (see ProcessUsage). Absent in results saved before. */
   machineCpuMs?: number;
+  /** Journal commits meanwhile (see ProcessUsage); absent without a journal. */
+  journalCommits?: number;
   /** How many units of work were done, e.g. 2.68 (×100 MB) or 20 (×1,000 requests). */
   units: number;
   /** e.g. `ms/100 MB` */
@@ -66,6 +68,11 @@ export function perUnit(usage: ProcessUsage, units: number, label: string): Usag
   return { ...pick(usage), units, unitLabel: label };
 }
 
-function pick({ peakRssBytes, cpuMs, machineCpuMs }: ProcessUsage) {
-  return { peakRssBytes, cpuMs, machineCpuMs };
+function pick({ peakRssBytes, cpuMs, machineCpuMs, journalCommits }: ProcessUsage) {
+  return {
+    peakRssBytes,
+    cpuMs,
+    machineCpuMs,
+    ...(journalCommits === undefined ? {} : { journalCommits }),
+  };
 }
